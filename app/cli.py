@@ -1,0 +1,215 @@
+"""The `pop-forums` command: serve, migrate, seed demo data, manage accounts and tokens."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import get_settings
+from app.db import Database
+from app.models import Role
+
+cli = typer.Typer(
+    help="pop-forums: public forums with candidates, citizens' questions and social contracts.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+T = TypeVar("T")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _alembic_ini() -> Path:
+    for candidate in (PROJECT_DIR / "alembic.ini", Path.cwd() / "alembic.ini"):
+        if candidate.exists():
+            return candidate
+    raise typer.BadParameter("alembic.ini not found; run from the project folder")
+
+
+def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Runs `work` in one write transaction, committed when it returns."""
+
+    async def run() -> T:
+        db = Database(get_settings())
+        try:
+            async with db.write() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (use PostgreSQL for more than one).")
+    ] = 1,
+    reload: Annotated[
+        bool, typer.Option(help="Restart when the code changes (development).")
+    ] = False,
+) -> None:
+    """Serve the web app with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.is_sqlite:
+        typer.secho(
+            "Note: several workers on SQLite share one file and queue their writes; "
+            "PostgreSQL is the engine for more than one worker.",
+            fg=typer.colors.YELLOW,
+        )
+    typer.secho(f"pop-forums is starting on http://{host}:{port}", fg=typer.colors.GREEN)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply the database migrations (Alembic) up to REVISION."""
+    from alembic import command
+    from alembic.config import Config
+
+    command.upgrade(Config(str(_alembic_ini())), revision)
+    typer.echo(f"Database is at revision {revision}.")
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the database has data already.")
+    ] = False,
+) -> None:
+    """Load the demo data: the POP network's 12 organizations, elections, events, demo users."""
+    from app.services import demo
+
+    settings = get_settings()
+    if settings.environment == "production":
+        typer.secho("Refusing to load demo data with ENVIRONMENT=production.", fg="red")
+        raise typer.Exit(1)
+
+    async def work(session: AsyncSession) -> demo.DemoSummary | None:
+        if if_empty and not await demo.database_is_empty(session=session):
+            return None
+        return await demo.seed(session=session)
+
+    summary = _with_session(work)
+    if summary is None:
+        typer.echo("The database has data already; demo data not loaded.")
+    else:
+        typer.echo(summary.describe())
+    typer.echo(demo.credentials_text())
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="E-mail, used to sign in.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            help="At least 10 characters.", prompt=True, hide_input=True, confirmation_prompt=True
+        ),
+    ],
+    role: Annotated[
+        Role, typer.Option(help="admin (everything) or organizer (one organization).")
+    ] = Role.organizer,
+    organization: Annotated[
+        str | None, typer.Option(help="Organization slug (organizers).")
+    ] = None,
+) -> None:
+    """Create an admin or organizer account."""
+    from app.services.accounts import AccountError
+    from app.services.accounts import create_user as create
+
+    try:
+        user = _with_session(
+            lambda session: create(
+                session=session,
+                email=email,
+                name=name,
+                password=password,
+                role=role,
+                organization_slug=organization,
+            )
+        )
+    except AccountError as error:
+        typer.secho(f"{error.field}: {error.message}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@cli.command("create-api-token")
+def create_api_token(
+    email: Annotated[str, typer.Option(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "CLI",
+) -> None:
+    """Create a personal API token; it is printed once, only its hash is stored."""
+    from app.services import accounts
+
+    async def work(session: AsyncSession) -> accounts.IssuedToken | None:
+        user = await accounts.user_by_email(session=session, email=email)
+        if user is None:
+            return None
+        return await accounts.create_api_token(session=session, user=user, name=name)
+
+    issued = _with_session(work)
+    if issued is None:
+        typer.secho(f"No user with e-mail {email}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    typer.echo(f"Token {issued.token.id} ({issued.token.name}) for {email}. Copy it now:")
+    typer.echo(issued.secret)
+
+
+@cli.command("revoke-api-token")
+def revoke_api_token(
+    token_id: Annotated[int, typer.Argument(help="The token's id (printed when created).")],
+) -> None:
+    """Revoke an API token by its id."""
+    from app.models import ApiToken, utcnow
+    from app.services import audit
+
+    async def work(session: AsyncSession) -> bool:
+        token = await session.get(ApiToken, token_id)
+        if token is None:
+            return False
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            audit.record(
+                session=session,
+                user=None,
+                actor="cli",
+                action="api_token.revoke",
+                entity_type="api_token",
+                entity_id=token.id,
+            )
+        return True
+
+    if not _with_session(work):
+        typer.secho(f"No token {token_id}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    typer.echo(f"Token {token_id} revoked.")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

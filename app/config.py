@@ -1,0 +1,107 @@
+"""Settings read from the environment (and `.env`), with safe local defaults."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCALES = ("sq", "en")
+MIN_SECRET_LENGTH = 32
+
+
+def parse_rate(value: str) -> tuple[int, int]:
+    """Reads a limit written "COUNT/SECONDS" ("10/300": ten per five minutes)."""
+    count, _, seconds = str(value).partition("/")
+    if not (count.strip().isdigit() and seconds.strip().isdigit() and int(seconds) > 0):
+        raise ValueError("a rate limit is written COUNT/SECONDS, e.g. 10/300")
+    return int(count), int(seconds)
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop, CI and production."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Europe/Tirane"
+    default_locale: Literal["sq", "en"] = "sq"
+    session_days: int = Field(default=14, ge=1)
+    rate_limits: bool = True
+    rate_limit_login_ip: str = "30/900"
+    rate_limit_login_account: str = "10/900"
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+
+    @field_validator("rate_limits", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"on", "off"}:
+            return value.strip().lower() == "on"
+        return value
+
+    @field_validator("rate_limit_login_ip", "rate_limit_login_account", mode="before")
+    @classmethod
+    def _rate(cls, value: object) -> str:
+        count, seconds = parse_rate(str(value))
+        return f"{count}/{seconds}"
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("BASE_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'pop-forums.db'}"
+        if self.environment == "production":
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    "SECRET_KEY must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters when ENVIRONMENT=production"
+                )
+        elif not self.secret_key:
+            self.secret_key = _local_secret(self.var_dir)
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def _local_secret(var_dir: Path) -> str:
+    """Reads the development secret from var/, creating it on first use."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

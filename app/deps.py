@@ -1,0 +1,122 @@
+"""Annotated dependencies shared by every router: the database session, who is asking, CSRF."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db import Database
+from app.i18n import gettext as _
+from app.models import Role, User
+from app.security import (
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    csrf_token_is_valid,
+    is_bearer_request,
+    needs_csrf_check,
+    origin_is_foreign,
+)
+from app.services import accounts
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def get_session(request: Request, db: DatabaseDep) -> AsyncIterator[AsyncSession]:
+    """A read session for safe methods, a write session (SQLite: BEGIN IMMEDIATE) otherwise.
+
+    Handlers commit their writes themselves; whatever is left uncommitted is rolled back.
+    """
+    maker = db.read if request.method in SAFE_METHODS else db.write
+    async with maker() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, and whether a session cookie or an API token says so."""
+
+    user: User
+    via: Literal["session", "token"]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.role == Role.admin
+
+
+async def get_principal(request: Request, session: SessionDep) -> Principal | None:
+    """The signed-in user, from a bearer token (which then ignores cookies) or the session."""
+    if is_bearer_request(request):
+        secret = request.headers["authorization"].split(" ", 1)[1].strip()
+        user = await accounts.user_for_api_token(session=session, secret=secret)
+        if user is None:
+            raise HTTPException(
+                status_code=401,
+                detail=_("The API token is not valid or has been revoked."),
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        principal: Principal | None = Principal(user=user, via="token")
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        user = await accounts.user_for_session(session=session, token=token) if token else None
+        principal = Principal(user=user, via="session") if user else None
+    request.state.principal = principal
+    return principal
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]
+
+
+async def require_principal(principal: MaybePrincipal) -> Principal:
+    if principal is None:
+        raise HTTPException(status_code=401, detail=_("Please sign in."))
+    return principal
+
+
+async def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+    if not principal.is_admin:
+        raise HTTPException(status_code=403, detail=_("Only a network admin may do this."))
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
+AdminPrincipal = Annotated[Principal, Depends(require_admin)]
+
+
+async def verify_csrf(request: Request, settings: SettingsDep) -> None:
+    """Refuses an unsafe request that a cookie authorizes unless it proves it came from us."""
+    if not needs_csrf_check(request):
+        return
+    if origin_is_foreign(request, settings.origin):
+        raise HTTPException(status_code=403, detail=_("This request came from another site."))
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FORM_FIELD)
+        given = value if isinstance(value, str) else None
+    if not csrf_token_is_valid(request, given):
+        raise HTTPException(
+            status_code=403,
+            detail=_("The form has expired. Go back, reload the page and try again."),
+        )

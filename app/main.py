@@ -1,0 +1,177 @@
+"""create_app(): settings, database, middleware, routers, static files and error pages."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from app import i18n
+from app.config import Settings, get_settings
+from app.db import Database
+from app.deps import verify_csrf
+from app.i18n import gettext as _
+from app.routers import accounts, api, health, manage, pages
+from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
+from app.services.ratelimit import RateLimited
+from app.templating import STATIC_DIR, render
+
+logger = logging.getLogger("app")
+
+
+class LocaleMiddleware:
+    """Picks the language (cookie, then Accept-Language) and the timezone for this request."""
+
+    def __init__(self, app: ASGIApp, *, default_locale: str, timezone: str) -> None:
+        self.app = app
+        self.default_locale = default_locale
+        self.timezone = timezone
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            cookie = SimpleCookie()
+            try:
+                cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
+            except Exception:  # a malformed Cookie header falls back to the defaults
+                cookie = SimpleCookie()
+            chosen = cookie.get(i18n.LANGUAGE_COOKIE)
+            locale = i18n.negotiate(
+                chosen.value if chosen else None,
+                headers.get(b"accept-language", b"").decode("latin-1"),
+                self.default_locale,
+            )
+            i18n.set_locale(locale)
+            i18n.set_timezone(self.timezone)
+        await self.app(scope, receive, send)
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files for a year: their URLs carry a version that changes with them."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title="pop-forums",
+        version="0.1.0",
+        description="Public forums with candidates, citizens' questions, commitments and "
+        "social contracts.",
+        lifespan=lifespan,
+        dependencies=[Depends(verify_csrf)],
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings)
+
+    app.add_middleware(GZipMiddleware, minimum_size=512)
+    app.add_middleware(
+        LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
+    )
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
+
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
+    for module in (pages, accounts, manage, health, api):
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in {"/healthz"}
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        if exc.status_code == 401 and request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(
+                request.app.url_path_for("login_form") + f"?next={quote(target, safe='/')}", 303
+            )
+        messages = {
+            401: _("Please sign in."),
+            403: _("You may not do this."),
+            404: _("We could not find this page."),
+            405: _("This address does not take that kind of request."),
+        }
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
+        message = messages.get(exc.status_code, _("Something went wrong."))
+        return render(
+            request,
+            "errors/error.html",
+            {"status": exc.status_code, "message": message, "detail": detail},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            errors = [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": errors}, status_code=422)
+        return render(
+            request,
+            "errors/error.html",
+            {"status": 422, "message": _("Some of what was sent is not valid."), "detail": None},
+            status_code=422,
+        )
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(request: Request, exc: RateLimited) -> Response:
+        message = _("Too many attempts. Please wait %(minutes)s minutes and try again.") % {
+            "minutes": max(1, round(exc.retry_after / 60))
+        }
+        headers = {"Retry-After": str(exc.retry_after)}
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=429, headers=headers)
+        return render(
+            request,
+            "errors/error.html",
+            {"status": 429, "message": message, "detail": None},
+            status_code=429,
+            headers=headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = _("Something went wrong on our side. Please try again in a moment.")
+        if _wants_json(request):
+            response: Response = JSONResponse({"detail": message}, status_code=500)
+        else:
+            response = render(
+                request,
+                "errors/error.html",
+                {"status": 500, "message": message, "detail": None},
+                status_code=500,
+            )
+        for name, value in SECURITY_HEADERS:
+            response.headers[name.decode()] = value.decode()
+        return response

@@ -1,0 +1,84 @@
+"""Forums, meetings, community meetings and fairs, and the candidates invited to them."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.models.base import UTCDateTime, enum_type, utcnow
+
+
+class EventKind(enum.StrEnum):
+    forum = "forum"
+    meeting = "meeting"
+    community_meeting = "community_meeting"
+    fair = "fair"
+
+
+class EventStatus(enum.StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    held = "held"
+    cancelled = "cancelled"
+
+
+class InvitationStatus(enum.StrEnum):
+    invited = "invited"
+    confirmed = "confirmed"
+    declined = "declined"
+    attended = "attended"
+
+
+PUBLIC_EVENT_STATUSES = (EventStatus.scheduled, EventStatus.held, EventStatus.cancelled)
+
+
+class Event(SQLModel, table=True):
+    """Something an organization holds in a municipality, public once scheduled."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(
+            "report_attendees IS NULL OR report_attendees >= 0", name="attendees_not_negative"
+        ),
+        sa.Index("ix_event_status_starts_at", "status", "starts_at"),
+        sa.Index("ix_event_municipality_id_starts_at", "municipality_id", "starts_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: EventKind = Field(sa_type=enum_type(EventKind, "event_kind"))
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    municipality_id: int = Field(foreign_key="municipality.id", ondelete="RESTRICT")
+    organization_id: int = Field(foreign_key="organization.id", ondelete="RESTRICT", index=True)
+    election_id: int | None = Field(
+        default=None, foreign_key="election.id", ondelete="RESTRICT", index=True
+    )
+    venue: str = Field(max_length=300)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    capacity: int | None = Field(default=None)
+    status: EventStatus = Field(
+        default=EventStatus.draft, sa_type=enum_type(EventStatus, "event_status")
+    )
+    cancel_reason: str | None = Field(default=None, sa_type=sa.Text)
+    report_attendees: int | None = Field(default=None)
+    report_summary: str | None = Field(default=None, sa_type=sa.Text)
+    report_participants: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventCandidate(SQLModel, table=True):
+    """A candidate invited to an event, and how the invitation stands."""
+
+    __tablename__ = "event_candidate"
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", primary_key=True)
+    candidate_id: int = Field(
+        foreign_key="candidate.id", ondelete="RESTRICT", primary_key=True, index=True
+    )
+    status: InvitationStatus = Field(
+        default=InvitationStatus.invited, sa_type=enum_type(InvitationStatus, "invitation_status")
+    )
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,41 @@
+"""The public pages: home, and the language switch."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from app.config import LOCALES
+from app.deps import SessionDep, SettingsDep, get_principal
+from app.i18n import LANGUAGE_COOKIE
+from app.routers.forms import safe_next, see_other
+from app.services import events
+from app.templating import render
+
+router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
+
+
+@router.get("/", name="home")
+async def home(request: Request, session: SessionDep) -> Response:
+    upcoming = await events.upcoming_events(session=session, limit=20)
+    return render(request, "public/home.html", {"upcoming": upcoming})
+
+
+@router.post("/lang", name="set_language")
+async def set_language(
+    settings: SettingsDep,
+    lang: Annotated[str, Form(max_length=5)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Remembers the chosen language for a year and goes back to where the person was."""
+    response = see_other(safe_next(next))
+    if lang in LOCALES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=60 * 60 * 24 * 365,
+            httponly=True,
+            samesite="lax",
+            secure=settings.https,
+        )
+    return response

@@ -1,0 +1,31 @@
+"""The audit log: one row for every write an organizer (or the CLI) makes."""
+
+import json
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AuditEntry, User
+
+
+def record(
+    *,
+    session: AsyncSession,
+    user: User | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    details: dict[str, Any] | None = None,
+    actor: str | None = None,
+) -> AuditEntry:
+    """Adds an audit entry to the caller's transaction (it commits with the change it records)."""
+    entry = AuditEntry(
+        user_id=user.id if user else None,
+        actor=actor or (user.email if user else "system"),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        details=json.dumps(details or {}, ensure_ascii=False, default=str, sort_keys=True),
+    )
+    session.add(entry)
+    return entry

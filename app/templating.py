@@ -1,0 +1,97 @@
+"""Jinja2 with gettext, and the one render helper: a full page, or one block for htmx."""
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments import render_block
+
+from app import i18n
+from app.labels import label
+from app.security import CSRF_COOKIE, csrf_token
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _static_version() -> str:
+    """Changes whenever a static file does, so browsers may cache them for a year."""
+    stamps = [int(p.stat().st_mtime) for p in STATIC_DIR.rglob("*") if p.is_file()]
+    return format(max(stamps, default=0), "x")
+
+
+def create_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.gettext(message),
+        ngettext=lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(
+            singular, plural, n
+        ),
+        newstyle=True,
+    )
+    env.filters["datetime"] = i18n.format_datetime
+    env.filters["date"] = i18n.format_date
+    env.filters["time"] = i18n.format_time
+    env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+    env.globals["static_version"] = _static_version()
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.globals["label"] = label
+    return env
+
+
+environment = create_environment()
+
+
+def is_htmx(request: Request) -> bool:
+    """An htmx request that wants a fragment (a history restore wants the whole page)."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Renders a page; for htmx, only `block` of it. Always `Vary: HX-Request`."""
+    settings = request.app.state.settings
+    values = {
+        "request": request,
+        "principal": getattr(request.state, "principal", None),
+        "locale": i18n.get_locale(),
+        "csrf_token": csrf_token(request),
+        "settings": settings,
+        **(context or {}),
+    }
+    if block is not None and is_htmx(request):
+        html = render_block(environment, template, block, values)
+    else:
+        html = environment.get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+    new_nonce = getattr(request.state, "new_csrf_nonce", None)
+    if new_nonce:
+        response.set_cookie(
+            CSRF_COOKIE,
+            new_nonce,
+            max_age=60 * 60 * 24 * 365,
+            httponly=True,
+            samesite="lax",
+            secure=settings.https,
+        )
+    return response
