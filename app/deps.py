@@ -63,8 +63,17 @@ class Principal:
         return self.user.role == Role.admin
 
 
-async def get_principal(request: Request, session: SessionDep) -> Principal | None:
-    """The signed-in user, from a bearer token (which then ignores cookies) or the session."""
+async def get_principal(request: Request, db: DatabaseDep) -> Principal | None:
+    """The signed-in user, from a bearer token (which then ignores cookies) or the session.
+
+    It reads in a short session of its own, so that the request's write session (on SQLite a
+    BEGIN IMMEDIATE) is not opened before the handler needs it.
+    """
+    async with db.read() as session:
+        return await _lookup_principal(request, session)
+
+
+async def _lookup_principal(request: Request, session: AsyncSession) -> Principal | None:
     if is_bearer_request(request):
         secret = request.headers["authorization"].split(" ", 1)[1].strip()
         user = await accounts.user_for_api_token(session=session, secret=secret)

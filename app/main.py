@@ -18,7 +18,7 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
 from app.i18n import gettext as _
-from app.routers import accounts, api, health, manage, pages
+from app.routers import accounts, api, docs, health, manage, pages
 from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
 from app.services.ratelimit import RateLimited
 from app.templating import STATIC_DIR, render
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "social contracts.",
         lifespan=lifespan,
         dependencies=[Depends(verify_csrf)],
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for module in (pages, accounts, manage, health, api):
+    for module in (pages, accounts, manage, health, api, docs):
         app.include_router(module.router)
     _add_error_handlers(app)
     return app

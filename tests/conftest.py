@@ -35,6 +35,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"
+PASSWORD_HASH = hash_password(PASSWORD)
 
 
 def alembic_config(database_url: str) -> Config:
@@ -198,7 +199,7 @@ async def world(db: Database) -> World:
             User(
                 email=email,
                 name=name,
-                password_hash=hash_password(PASSWORD),
+                password_hash=PASSWORD_HASH,
                 role=role,
                 organization_id=org,
             )
@@ -224,7 +225,7 @@ async def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
 class Browser(httpx.AsyncClient):
     """A test client that behaves like a browser: keeps cookies, knows the CSRF token."""
 
-    async def csrf_token(self, path: str = "/login") -> str:
+    async def csrf_token(self, path: str = "/") -> str:
         response = await self.get(path)
         match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
         assert match, f"no CSRF token on {path}"

@@ -1,0 +1,117 @@
+"""Every route × every role, checked against the declared table in tests/access.py."""
+
+import re
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from tests.access import ROUTES, Access
+from tests.conftest import Browser, World, api_token_for
+
+ROLES = ("anonymous", "other_organizer", "organizer", "admin", "token")
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def app_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(method, path) of every route, included routers too; mounted static files are not routes."""
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, Mount):
+            continue
+        for method in context.methods or ():
+            if method != "HEAD":
+                found.add((method, context.path))
+    return found
+
+
+async def test_every_route_is_declared_in_the_access_table(app) -> None:
+    routes = app_routes(app)
+    undeclared = sorted(routes - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - routes)
+    assert not undeclared, f"routes missing from tests/access.py: {undeclared}"
+    assert not stale, f"tests/access.py names routes the app does not have: {stale}"
+
+
+def allowed(role: str, access: Access) -> bool:
+    return {
+        "public": True,
+        "signed_in": role != "anonymous",
+        "admin": role == "admin",
+        "own": role in {"organizer", "token", "admin"},
+    }[access]
+
+
+@dataclass
+class Clients:
+    browsers: dict[str, Browser]
+    path_values: dict[str, str]
+
+
+@pytest.fixture
+async def clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app)
+    browsers: dict[str, Browser] = {}
+    for role in ROLES:
+        browser = Browser(transport=transport, base_url="http://testserver")
+        if role in {"organizer", "other_organizer", "admin"}:
+            user = {"organizer": world.organizer, "other_organizer": world.other_organizer}.get(
+                role, world.admin
+            )
+            await browser.sign_in(user.email)
+        browsers[role] = browser
+    browsers["token"].headers["Authorization"] = (
+        f"Bearer {await api_token_for(db, world.organizer)}"
+    )
+    organizer_token = await api_token_for(db, world.organizer)
+    async with db.read() as session:
+        from sqlalchemy import select
+
+        from app.models import ApiToken
+        from app.security import hash_token
+
+        token_id = await session.scalar(
+            select(ApiToken.id).where(ApiToken.token_hash == hash_token(organizer_token))  # type: ignore[arg-type]
+        )
+    return Clients(browsers, {"token_id": str(token_id)})
+
+
+async def request_as(clients: Clients, role: str, method: str, path: str) -> httpx.Response:
+    browser = clients.browsers[role]
+    url = re.sub(r"\{(\w+)\}", lambda m: clients.path_values[m.group(1)], path)
+    if method not in UNSAFE:
+        return await browser.get(url) if method == "GET" else await browser.request(method, url)
+    if role == "token":
+        return await browser.request(method, url, json={})
+    token = await browser.csrf_token("/")
+    if path.startswith("/api/"):
+        return await browser.request(method, url, json={}, headers={"X-CSRF-Token": token})
+    return await browser.request(method, url, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_access_matrix(clients: Clients, role: str) -> None:
+    failures = []
+    # signing out ends the session the other checks use, so it goes last
+    for (method, path), access in sorted(ROUTES.items(), key=lambda i: (i[0][1] == "/logout", i)):
+        response = await request_as(clients, role, method, path)
+        status = response.status_code
+        location = response.headers.get("location", "")
+        if allowed(role, access):
+            ok = (
+                status < 500 and status not in {401, 403, 404} and not location.startswith("/login")
+            )
+        elif role == "anonymous":
+            if path.startswith("/api/") or method in UNSAFE:
+                ok = status == 401
+            else:
+                ok = status == 303 and location.startswith("/login?next=")
+        else:
+            ok = status == (404 if access == "own" else 403)
+        if not ok:
+            failures.append(f"{role} {method} {path} ({access}) -> {status} {location}")
+    for browser in clients.browsers.values():
+        await browser.aclose()
+    assert not failures, "\n".join(failures)
