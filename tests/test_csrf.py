@@ -1,4 +1,4 @@
-"""CSRF: every unsafe route the access table knows refuses a request that cannot prove its origin."""
+"""CSRF: every unsafe route in the access table refuses a request that cannot prove its origin."""
 
 import re
 

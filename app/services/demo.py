@@ -1,0 +1,698 @@
+"""Demo data: the POP network's 12 municipalities and organizations, elections, events, users.
+
+Drawn from the network's bulletin for January–June 2022 (shared/seed/pop-bulletin-2022-h1.sq.md).
+Parties and candidates are invented; upcoming events are placed relative to `today`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.models import (
+    Candidate,
+    Election,
+    ElectionKind,
+    ElectionMunicipality,
+    Event,
+    EventCandidate,
+    EventKind,
+    EventStatus,
+    InvitationStatus,
+    Municipality,
+    Office,
+    Organization,
+    Party,
+    Role,
+    Topic,
+    User,
+)
+from app.services import accounts
+
+TIRANE = ZoneInfo("Europe/Tirane")
+
+DEMO_ADMIN_EMAIL = "admin@pop-forums.demo"
+DEMO_ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 (printed on purpose: demo only)
+DEMO_ORGANIZER_EMAIL = "organizer@pop-forums.demo"
+DEMO_ORGANIZER_PASSWORD = "demo-organizer-2026"  # noqa: S105 (printed on purpose: demo only)
+DEMO_ORGANIZER_ORGANIZATION = "csdc-durres"
+
+CSDC_NAME = "Qendra për Zhvillimin e Shoqërisë Civile"
+IRSH_NAME = "Intelektualët e Rinj Shpresë"
+
+MUNICIPALITIES = [
+    ("tirane", "Tiranë"),
+    ("durres", "Durrës"),
+    ("vlore", "Vlorë"),
+    ("kamez", "Kamëz"),
+    ("fier", "Fier"),
+    ("shkoder", "Shkodër"),
+    ("puke", "Pukë"),
+    ("kukes", "Kukës"),
+    ("pogradec", "Pogradec"),
+    ("korce", "Korçë"),
+    ("vau-i-dejes", "Vau i Dejës"),
+    ("elbasan", "Elbasan"),
+]
+
+# The network's members, as the bulletin lists them (one per municipality).
+NAMED_ORGANIZATIONS = {
+    "tirane": ("agz-tirane", "Qendra Aleanca Gjinore për Zhvillim"),
+    "durres": ("csdc-durres", CSDC_NAME),
+    "vlore": ("qrv-vlore", "Qendra Rinore Vlorë"),
+    "kamez": ("sizi-kamez", "Shoqata për Integrimin e Zonave Informale"),
+    "fier": ("epoka-e-re-fier", "Epoka e Re"),
+    "shkoder": ("irsh-shkoder", IRSH_NAME),
+    "puke": ("lrd-puke", "Lëvizja Rinore për Demokraci"),
+    "kukes": ("qrp-kukes", "Qendra Rinore për Progres"),
+    "pogradec": ("rias-pogradec", "Rinia për Integrim, Aktivizim dhe Sensibilizim"),
+    "korce": ("gnz-korce", "Gruaja në Zhvillim"),
+    "vau-i-dejes": ("hapa-te-lehte-vau-i-dejes", "Hapa të Lehtë"),
+    "elbasan": ("tjeter-vizion-elbasan", "Tjetër Vizion"),
+}
+
+TOPICS = [
+    ("roads", "Rrugët", "Roads"),
+    ("water", "Uji", "Water supply"),
+    ("waste", "Mbetjet", "Waste"),
+    ("education", "Arsimi", "Education"),
+    ("health", "Shëndetësia", "Health"),
+    ("youth", "Të rinjtë", "Youth"),
+    ("environment", "Mjedisi", "Environment"),
+    ("transparency", "Transparenca", "Transparency"),
+    ("economy", "Ekonomia dhe punësimi", "Economy and jobs"),
+    ("social_care", "Kujdesi social", "Social care"),
+    ("culture", "Kultura dhe sporti", "Culture and sport"),
+    ("urban_planning", "Urbanistika", "Urban planning"),
+]
+
+PARTIES = [
+    ("Partia e Urave (demo)", "PU", "#1F6FEB"),
+    ("Aleanca e Lumenjve (demo)", "AL", "#0E7490"),
+    ("Partia e Fenerëve (demo)", "PF", "#D97706"),
+    ("Lëvizja për Qytetin e Gjelbër (demo)", "LQGJ", "#2DA44E"),
+    ("Bashkimi i Fshatrave (demo)", "BF", "#9333EA"),
+]
+
+PAST, NEXT = "2022", "next"  # which election a candidate or event belongs to
+
+# (election, municipality, full name, party abbreviation or None for independent, office, elected)
+CANDIDATES = [
+    (PAST, "durres", "Elira Dervishi", "PU", Office.mayor, True),
+    (PAST, "durres", "Gentian Marku", "AL", Office.mayor, False),
+    (PAST, "durres", "Mirela Kola", None, Office.mayor, False),
+    (PAST, "shkoder", "Arjan Kastrati", "PF", Office.mayor, False),
+    (PAST, "shkoder", "Lindita Gjoni", "PU", Office.mayor, True),
+    (PAST, "shkoder", "Besmir Lika", "LQGJ", Office.mayor, False),
+    (NEXT, "durres", "Ermira Prifti", "PU", Office.mayor, False),
+    (NEXT, "durres", "Dritan Bregu", "AL", Office.mayor, False),
+    (NEXT, "durres", "Klodian Mema", None, Office.mayor, False),
+    (NEXT, "durres", "Blerina Vata", "PU", Office.council, False),
+    (NEXT, "durres", "Ilir Nika", "AL", Office.council, False),
+    (NEXT, "shkoder", "Valbona Pllumi", "PF", Office.mayor, False),
+    (NEXT, "shkoder", "Gjergj Zefi", "LQGJ", Office.mayor, False),
+    (NEXT, "shkoder", "Sokol Daci", "PU", Office.mayor, False),
+    (NEXT, "shkoder", "Marjana Kuka", "PF", Office.council, False),
+    (NEXT, "tirane", "Anila Toska", "LQGJ", Office.mayor, False),
+    (NEXT, "tirane", "Erion Cani", "PU", Office.mayor, False),
+    (NEXT, "tirane", "Majlinda Hysa", "BF", Office.mayor, False),
+    (NEXT, "tirane", "Ardit Sula", None, Office.council, False),
+    (NEXT, "kukes", "Fatmir Halili", "BF", Office.mayor, False),
+    (NEXT, "kukes", "Xhevrije Tafa", "AL", Office.mayor, False),
+    (NEXT, "vlore", "Artan Muça", "AL", Office.mayor, False),
+    (NEXT, "vlore", "Eriola Zeqiri", "PF", Office.mayor, False),
+]
+
+
+@dataclass
+class EventSpec:
+    """One demo event, in local time, with the candidates invited to it."""
+
+    kind: EventKind
+    title: str
+    municipality: str
+    organization: str
+    venue: str
+    day: date
+    start: time
+    minutes: int
+    description: str
+    status: EventStatus = EventStatus.scheduled
+    election: str | None = None
+    capacity: int | None = None
+    candidates: list[tuple[str, InvitationStatus]] = field(default_factory=list)
+    attendees: int | None = None
+    summary: str | None = None
+    participants: str | None = None
+    cancel_reason: str | None = None
+
+
+ATTENDED = InvitationStatus.attended
+CONFIRMED = InvitationStatus.confirmed
+INVITED = InvitationStatus.invited
+DECLINED = InvitationStatus.declined
+
+COMMUNITY_SUMMARY = (
+    "U diskutua analiza e Raportit të vitit të dytë të monitorimit të Kontratës Sociale dhe u "
+    "identifikuan prioritetet që bashkia nuk i ka adresuar ende. Pjesëmarrësit u angazhuan të "
+    "advokojnë pranë pushtetit vendor për përfshirjen e tyre në projektet e bashkisë."
+)
+FAIR_DESCRIPTION = (
+    "Rrjeti POP në panairin e Javës Evropiane 2022, organizuar nga Delegacioni i Bashkimit "
+    "Evropian në Shqipëri. Pjesëmarrja u mundësua nga ftesa dhe mbështetja e Ambasadës Suedeze."
+)
+FAIR_SUMMARY = (
+    "Në stendën e Rrjetit POP në pedonale shkëmbyem me qytetarët dhe grupet e interesit arritjet "
+    "dhe sfidat në përmbushjen e Kontratës Sociale dhe të prioriteteve të saj në 12 bashkitë."
+)
+
+
+def _forum_2022(
+    municipality: str, organization: str, day: date, start: time, title: str, venue: str
+) -> EventSpec:
+    names = [name for election, m, name, *_ in CANDIDATES if election == PAST and m == municipality]
+    return EventSpec(
+        kind=EventKind.forum,
+        title=title,
+        municipality=municipality,
+        organization=organization,
+        venue=venue,
+        day=day,
+        start=start,
+        minutes=120,
+        description=(
+            "Kandidatët për kryetar të bashkisë prezantojnë programet e tyre para qytetarëve "
+            "dhe u përgjigjen pyetjeve mbi prioritetet e Kontratës Sociale."
+        ),
+        status=EventStatus.held,
+        election=PAST,
+        candidates=[(name, ATTENDED) for name in names],
+    )
+
+
+def _community_2022(municipality: str, day: date, group: str, venue: str, n: int) -> EventSpec:
+    return EventSpec(
+        kind=EventKind.community_meeting,
+        title=f"Takim me {group}: raporti i vitit të dytë të monitorimit",
+        municipality=municipality,
+        organization=NAMED_ORGANIZATIONS[municipality][0],
+        venue=venue,
+        day=day,
+        start=time(17, 0),
+        minutes=90,
+        description=(
+            "Takim me qytetarët për analizën e Raportit të vitit të dytë të monitorimit të "
+            "Kontratës Sociale dhe për problematikat që duhen advokuar pranë bashkisë."
+        ),
+        status=EventStatus.held,
+        attendees=n,
+        summary=COMMUNITY_SUMMARY,
+        participants=f"Qytetarë, {group}, përfaqësues të bashkisë dhe media vendore.",
+    )
+
+
+def _fair_2022(municipality: str, organization: str, day: date, n: int) -> EventSpec:
+    name = dict(MUNICIPALITIES)[municipality]
+    return EventSpec(
+        kind=EventKind.fair,
+        title=f"Java Evropiane 2022: stenda e Rrjetit POP në {name}",
+        municipality=municipality,
+        organization=organization,
+        venue="Pedonalja",
+        day=day,
+        start=time(10, 0),
+        minutes=420,
+        description=FAIR_DESCRIPTION,
+        status=EventStatus.held,
+        attendees=n,
+        summary=FAIR_SUMMARY,
+        participants="Organizatat e Rrjetit POP, qytetarë dhe grupe interesi.",
+    )
+
+
+def past_events() -> list[EventSpec]:
+    """The bulletin's events of January–June 2022, all held and reported."""
+    forums = [
+        _forum_2022(
+            "durres",
+            "csdc-durres",
+            date(2022, 2, 9),
+            time(18, 0),
+            "Forum publik: Kontrata Sociale dhe prioritetet e Durrësit",
+            "Salla e Këshillit Bashkiak",
+        ),
+        _forum_2022(
+            "durres",
+            "csdc-durres",
+            date(2022, 2, 17),
+            time(18, 0),
+            "Forum publik: të rinjtë dhe punësimi në Durrës",
+            "Qendra Kulturore",
+        ),
+        _forum_2022(
+            "durres",
+            "csdc-durres",
+            date(2022, 2, 24),
+            time(18, 0),
+            "Forum publik: uji, mbetjet dhe mjedisi në Durrës",
+            "Biblioteka Publike",
+        ),
+        _forum_2022(
+            "shkoder",
+            "irsh-shkoder",
+            date(2022, 2, 16),
+            time(18, 0),
+            "Forum publik me kandidatët për kryetar të Bashkisë Shkodër",
+            "Salla e Këshillit Bashkiak",
+        ),
+        _forum_2022(
+            "shkoder",
+            "irsh-shkoder",
+            date(2022, 3, 2),
+            time(17, 30),
+            "Forum publik: rrugët, përmbytjet dhe transparenca në Shkodër",
+            "Qendra Kulturore",
+        ),
+    ]
+    reports = [
+        (
+            92,
+            "Tre kandidatët prezantuan programet e tyre dhe iu përgjigjën pyetjeve për rrugët, "
+            "ujin dhe mbetjet; u diskutua përfshirja e Kontratës Sociale në planin e punës.",
+        ),
+        (
+            74,
+            "Të rinjtë pyetën për punësimin, praktikat profesionale dhe hapësirat rinore; "
+            "kandidatët u zotuan të takohen sërish me grupet rinore pas zgjedhjeve.",
+        ),
+        (
+            81,
+            "Qytetarët ngritën furnizimin me ujë, grumbullimin e mbetjeve dhe gjelbërimin; "
+            "kandidatët u pyetën për afate dhe buxhet konkret.",
+        ),
+        (
+            88,
+            "Kandidatët prezantuan programet për Shkodrën dhe iu përgjigjën pyetjeve mbi "
+            "prioritetet e Kontratës Sociale që nuk janë adresuar ende.",
+        ),
+        (
+            96,
+            "Qytetarët pyetën për mbrojtjen nga përmbytjet, rrugët rurale dhe publikimin e "
+            "vendimeve të këshillit; kandidatët u angazhuan për seanca dëgjimore të rregullta.",
+        ),
+    ]
+    for spec, (attendees, summary) in zip(forums, reports, strict=True):
+        spec.attendees = attendees
+        spec.summary = summary
+        spec.participants = (
+            "Kandidatët për kryetar: "
+            + ", ".join(name for name, _status in spec.candidates)
+            + "; qytetarë, grupe interesi dhe media vendore."
+        )
+    fairs = [  # the bulletin: over 1,000 citizens visited the stands across the three fairs
+        _fair_2022("shkoder", "irsh-shkoder", date(2022, 5, 3), 310),
+        _fair_2022("vlore", NAMED_ORGANIZATIONS["vlore"][0], date(2022, 5, 5), 330),
+        _fair_2022("tirane", NAMED_ORGANIZATIONS["tirane"][0], date(2022, 5, 9), 370),
+    ]
+    community = [
+        _community_2022("fier", date(2022, 1, 26), "të rinjtë", "Biblioteka e qytetit", 28),
+        _community_2022("korce", date(2022, 2, 23), "grupet e grave", "Qendra Kulturore", 35),
+        _community_2022(
+            "kamez", date(2022, 3, 16), "banorët e lagjeve", "Salla e Këshillit Bashkiak", 24
+        ),
+        _community_2022("puke", date(2022, 4, 13), "biznesin vendor", "Salla e Bashkisë", 18),
+        _community_2022("elbasan", date(2022, 5, 18), "median vendore", "Biblioteka Publike", 31),
+        _community_2022("pogradec", date(2022, 6, 15), "të rinjtë", "Qendra Kulturore", 26),
+    ]
+    return forums + fairs + community
+
+
+def upcoming_events(today: date) -> list[EventSpec]:
+    """Events of the coming weeks, before the next local election."""
+
+    def day(n: int) -> date:
+        return today + timedelta(days=n)
+
+    forum = EventKind.forum
+    return [
+        EventSpec(
+            forum,
+            "Forum publik me kandidatët për kryetar të Bashkisë Durrës",
+            "durres",
+            "csdc-durres",
+            "Salla e Këshillit Bashkiak",
+            day(14),
+            time(18, 0),
+            120,
+            "Kandidatët prezantojnë programet e tyre dhe u përgjigjen pyetjeve të qytetarëve "
+            "mbi prioritetet e Kontratës Sociale të Durrësit.",
+            election=NEXT,
+            capacity=120,
+            candidates=[
+                ("Ermira Prifti", CONFIRMED),
+                ("Dritan Bregu", CONFIRMED),
+                ("Klodian Mema", INVITED),
+            ],
+        ),
+        EventSpec(
+            EventKind.meeting,
+            "Takim individual – Dritan Bregu",
+            "durres",
+            "csdc-durres",
+            "Zyra e Qendrës për Zhvillimin e Shoqërisë Civile",
+            day(16),
+            time(18, 0),
+            60,
+            "Takim i organizatës me kandidatin për të diskutuar prioritetet e qytetarëve.",
+            status=EventStatus.cancelled,
+            election=NEXT,
+            candidates=[("Dritan Bregu", INVITED)],
+            cancel_reason="Salla nuk është e lirë në këtë datë; takimi do të riplanifikohet "
+            "dhe data e re do të njoftohet këtu.",
+        ),
+        EventSpec(
+            forum,
+            "Forum publik me kandidatët për kryetar të Bashkisë Shkodër",
+            "shkoder",
+            "irsh-shkoder",
+            "Qendra Kulturore",
+            day(18),
+            time(18, 0),
+            120,
+            "Qytetarët e Shkodrës pyesin kandidatët për rrugët, mbrojtjen nga përmbytjet dhe "
+            "transparencën e bashkisë.",
+            election=NEXT,
+            capacity=80,
+            candidates=[
+                ("Valbona Pllumi", CONFIRMED),
+                ("Gjergj Zefi", DECLINED),
+                ("Sokol Daci", INVITED),
+            ],
+        ),
+        EventSpec(
+            EventKind.meeting,
+            "Takim individual – Anila Toska",
+            "tirane",
+            NAMED_ORGANIZATIONS["tirane"][0],
+            "Biblioteka Publike",
+            day(21),
+            time(18, 30),
+            60,
+            "Takim individual me kandidaten për kryetare: programi për transportin publik "
+            "dhe hapësirat e gjelbra.",
+            election=NEXT,
+            candidates=[("Anila Toska", CONFIRMED)],
+        ),
+        EventSpec(
+            EventKind.community_meeting,
+            "Takim me grupet qytetare: çfarë duhet të premtojnë kandidatët për Kukësin?",
+            "kukes",
+            NAMED_ORGANIZATIONS["kukes"][0],
+            "Salla e Këshillit Bashkiak",
+            day(25),
+            time(17, 30),
+            90,
+            "Qytetarët dhe grupet e interesit zgjedhin pyetjet që do u bëhen kandidatëve në "
+            "forumin publik.",
+            election=NEXT,
+            capacity=40,
+        ),
+        EventSpec(
+            forum,
+            "Forum publik me kandidatët për Këshillin Bashkiak të Durrësit",
+            "durres",
+            "csdc-durres",
+            "Qendra Kulturore",
+            day(28),
+            time(18, 0),
+            120,
+            "Kandidatët për këshilltarë bashkiakë flasin për mënyrën si do të mbikëqyrin "
+            "zbatimin e Kontratës Sociale.",
+            election=NEXT,
+            candidates=[("Blerina Vata", CONFIRMED), ("Ilir Nika", INVITED)],
+        ),
+        EventSpec(
+            EventKind.fair,
+            "Panairi i shoqërisë civile: stenda e Rrjetit POP në Vlorë",
+            "vlore",
+            NAMED_ORGANIZATIONS["vlore"][0],
+            "Pedonalja",
+            day(30),
+            time(17, 0),
+            240,
+            "Ejani në stendën tonë: njihuni me Kontratën Sociale dhe lini pyetjet tuaja për "
+            "kandidatët.",
+        ),
+        EventSpec(
+            forum,
+            "Forum publik me kandidatët për kryetar të Bashkisë Tiranë",
+            "tirane",
+            NAMED_ORGANIZATIONS["tirane"][0],
+            "Salla e Këshillit Bashkiak",
+            day(35),
+            time(18, 0),
+            150,
+            "Kandidatët për kryetar të Tiranës përballen me pyetjet e qytetarëve për "
+            "transportin, mbetjet dhe strehimin.",
+            election=NEXT,
+            capacity=120,
+            candidates=[
+                ("Anila Toska", INVITED),
+                ("Erion Cani", CONFIRMED),
+                ("Majlinda Hysa", CONFIRMED),
+            ],
+        ),
+        EventSpec(
+            forum,
+            "Forum publik me kandidatët për Vlorën",
+            "vlore",
+            NAMED_ORGANIZATIONS["vlore"][0],
+            "Qendra Kulturore",
+            day(38),
+            time(18, 0),
+            120,
+            "Në përgatitje: data dhe salla do të konfirmohen pas përgjigjes së kandidatëve.",
+            status=EventStatus.draft,
+            election=NEXT,
+            capacity=100,
+            candidates=[("Artan Muça", INVITED), ("Eriola Zeqiri", INVITED)],
+        ),
+        EventSpec(
+            forum,
+            "Forum publik me kandidatët për kryetar të Bashkisë Kukës",
+            "kukes",
+            NAMED_ORGANIZATIONS["kukes"][0],
+            "Qendra Kulturore",
+            day(40),
+            time(18, 0),
+            120,
+            "Kandidatët për kryetar të Kukësit u përgjigjen pyetjeve të mbledhura në takimet "
+            "me grupet qytetare.",
+            election=NEXT,
+            capacity=80,
+            candidates=[("Fatmir Halili", CONFIRMED), ("Xhevrije Tafa", INVITED)],
+        ),
+    ]
+
+
+@dataclass
+class DemoSummary:
+    """What `seed` loaded."""
+
+    municipalities: int
+    organizations: int
+    elections: int
+    parties: int
+    candidates: int
+    past_events: int
+    upcoming_events: int
+    topics: int
+
+    def describe(self) -> str:
+        events = self.past_events + self.upcoming_events
+        return "\n".join(
+            [
+                "Demo data loaded:",
+                f"  {self.municipalities} municipalities, {self.organizations} organizations",
+                f"  {self.elections} elections, {self.parties} parties, "
+                f"{self.candidates} candidates",
+                f"  {events} events ({self.past_events} past, {self.upcoming_events} upcoming)",
+                f"  {self.topics} topics added",
+            ]
+        )
+
+
+def credentials_text() -> str:
+    """The demo sign-ins, as printed by `pop-forums seed-demo`."""
+    return (
+        f"Demo sign-in — admin: {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}; "
+        f"organizer ({CSDC_NAME}, Durrës): {DEMO_ORGANIZER_EMAIL} / {DEMO_ORGANIZER_PASSWORD}"
+    )
+
+
+def local_today() -> date:
+    return datetime.now(TIRANE).date()
+
+
+def next_election_date(today: date) -> date:
+    """About five months on, on a Sunday (Albania votes on Sundays)."""
+    day = today + timedelta(days=150)
+    return day + timedelta(days=(6 - day.weekday()) % 7)
+
+
+def _utc(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=TIRANE).astimezone(UTC)
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise RuntimeError("row has no id; flush first")
+    return value
+
+
+def _contact(full_name: str) -> str:
+    ascii_name = full_name.lower().replace("ë", "e").replace("ç", "c").replace(" ", ".")
+    return f"{ascii_name}@kandidat.example"
+
+
+async def database_is_empty(*, session: AsyncSession) -> bool:
+    """True when there are no municipalities and no users."""
+    municipalities = await session.scalar(select(func.count()).select_from(Municipality))
+    users = await session.scalar(select(func.count()).select_from(User))
+    return not municipalities and not users
+
+
+async def _add_topics(*, session: AsyncSession) -> int:
+    existing = set((await session.execute(select(col(Topic.slug)))).scalars())
+    new = [
+        Topic(slug=slug, name_sq=name_sq, name_en=name_en, position=position)
+        for position, (slug, name_sq, name_en) in enumerate(TOPICS, start=1)
+        if slug not in existing
+    ]
+    session.add_all(new)
+    return len(new)
+
+
+async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSummary:
+    """Adds the demo data to the caller's transaction (flushed, not committed)."""
+    today = today or local_today()
+    topics = await _add_topics(session=session)
+
+    municipalities = {slug: Municipality(name=name, slug=slug) for slug, name in MUNICIPALITIES}
+    session.add_all(municipalities.values())
+    await session.flush()
+    m_id = {slug: _id(m.id) for slug, m in municipalities.items()}
+
+    organizations = []
+    for slug, name in MUNICIPALITIES:
+        org_slug, org_name = NAMED_ORGANIZATIONS[slug]
+        organizations.append(
+            Organization(
+                name=org_name,
+                slug=org_slug,
+                municipality_id=m_id[slug],
+                contact=f"kontakt@{org_slug}.example",
+            )
+        )
+    session.add_all(organizations)
+
+    elections = {
+        PAST: Election(
+            name="Zgjedhjet e pjesshme vendore 2022",
+            kind=ElectionKind.partial_local,
+            election_date=date(2022, 3, 6),
+        ),
+        NEXT: Election(
+            name=f"Zgjedhjet vendore {next_election_date(today).year}",
+            kind=ElectionKind.local,
+            election_date=next_election_date(today),
+        ),
+    }
+    parties = {abbr: Party(name=name, abbreviation=abbr, color=c) for name, abbr, c in PARTIES}
+    session.add_all([*elections.values(), *parties.values()])
+    await session.flush()
+    o_id = {o.slug: _id(o.id) for o in organizations}
+    e_id = {key: _id(e.id) for key, e in elections.items()}
+
+    voting = {PAST: ["durres", "shkoder"], NEXT: [slug for slug, _name in MUNICIPALITIES]}
+    session.add_all(
+        ElectionMunicipality(election_id=e_id[key], municipality_id=m_id[slug])
+        for key, slugs in voting.items()
+        for slug in slugs
+    )
+    candidates = {
+        (election, name): Candidate(
+            full_name=name,
+            party_id=_id(parties[abbr].id) if abbr else None,
+            election_id=e_id[election],
+            municipality_id=m_id[municipality],
+            office=office,
+            contact=_contact(name),
+            elected=elected,
+        )
+        for election, municipality, name, abbr, office, elected in CANDIDATES
+    }
+    session.add_all(candidates.values())
+    await session.flush()
+
+    past, upcoming = past_events(), upcoming_events(today)
+    for spec in past + upcoming:
+        event = Event(
+            kind=spec.kind,
+            title=spec.title,
+            description=spec.description,
+            municipality_id=m_id[spec.municipality],
+            organization_id=o_id[spec.organization],
+            election_id=e_id[spec.election] if spec.election else None,
+            venue=spec.venue,
+            starts_at=_utc(spec.day, spec.start),
+            ends_at=_utc(spec.day, spec.start) + timedelta(minutes=spec.minutes),
+            capacity=spec.capacity,
+            status=spec.status,
+            cancel_reason=spec.cancel_reason,
+            report_attendees=spec.attendees,
+            report_summary=spec.summary,
+            report_participants=spec.participants,
+        )
+        session.add(event)
+        await session.flush()
+        session.add_all(
+            EventCandidate(
+                event_id=_id(event.id),
+                candidate_id=_id(candidates[(spec.election or "", name)].id),
+                status=status,
+            )
+            for name, status in spec.candidates
+        )
+
+    await accounts.create_user(
+        session=session,
+        email=DEMO_ADMIN_EMAIL,
+        name="Administratori i demos",
+        password=DEMO_ADMIN_PASSWORD,
+        role=Role.admin,
+        actor="seed-demo",
+    )
+    await accounts.create_user(
+        session=session,
+        email=DEMO_ORGANIZER_EMAIL,
+        name="Organizatori i demos (CSDC Durrës)",
+        password=DEMO_ORGANIZER_PASSWORD,
+        role=Role.organizer,
+        organization_slug=DEMO_ORGANIZER_ORGANIZATION,
+        actor="seed-demo",
+    )
+    await session.flush()
+    return DemoSummary(
+        municipalities=len(municipalities),
+        organizations=len(organizations),
+        elections=len(elections),
+        parties=len(parties),
+        candidates=len(candidates),
+        past_events=len(past),
+        upcoming_events=len(upcoming),
+        topics=topics,
+    )
