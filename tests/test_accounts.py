@@ -154,7 +154,8 @@ async def test_api_tokens_are_stored_hashed_and_can_be_revoked(
     secret = await api_token_for(db, world.organizer)
     async with db.read() as session:
         stored = (await session.execute(select(ApiToken))).scalar_one()
-    assert secret not in stored.token_hash and len(stored.token_hash) == 64
+    assert secret not in stored.token_hash
+    assert len(stored.token_hash) == 64
     headers = {"Authorization": f"Bearer {secret}"}
     me = await client.get("/api/v1/me", headers=headers)
     assert me.status_code == 200
@@ -168,7 +169,8 @@ async def test_api_tokens_are_stored_hashed_and_can_be_revoked(
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     async with db.read() as session:
         actions = (await session.execute(select(AuditEntry.action))).scalars().all()  # type: ignore[call-overload]
-    assert "api_token.create" in actions and "api_token.revoke" in actions
+    assert "api_token.create" in actions
+    assert "api_token.revoke" in actions
 
 
 async def test_the_tokens_page_shows_a_new_token_once(client: Browser, world: World) -> None:

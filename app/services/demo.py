@@ -587,7 +587,7 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
     m_id = {slug: _id(m.id) for slug, m in municipalities.items()}
 
     organizations = []
-    for slug, name in MUNICIPALITIES:
+    for slug, _name in MUNICIPALITIES:
         org_slug, org_name = NAMED_ORGANIZATIONS[slug]
         organizations.append(
             Organization(
