@@ -1,0 +1,104 @@
+"""The base layout, security headers, the home page and error pages."""
+
+from datetime import timedelta
+
+import httpx
+from fastapi import FastAPI
+
+from app.models import Event, EventKind, EventStatus, utcnow
+from tests.conftest import Browser, World
+
+
+async def test_every_response_carries_a_strict_csp_and_friends(client: Browser) -> None:
+    for path in ["/", "/login", "/healthz", "/api/v1/me", "/static/app.css", "/nope"]:
+        response = await client.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "object-src 'none'" in csp
+        assert "base-uri 'none'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert "unsafe-eval" not in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_pages_have_no_inline_script_or_style_and_load_only_our_files(
+    client: Browser,
+) -> None:
+    import re
+
+    for path in ["/", "/login"]:
+        html = (await client.get(path)).text
+        assert "style=" not in html
+        assert "<style" not in html
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert 'src="/static/' in tag
+        assert re.search(r"<script[^>]*>\s*[^<\s]", html) is None  # no inline code
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert url.startswith(("/", "#")), url
+        assert '"allowEval": false' in html
+        assert '"selfRequestsOnly": true' in html
+
+
+async def test_static_files_are_cached_for_a_year(client: Browser) -> None:
+    response = await client.get("/static/htmx.min.js")
+    assert response.status_code == 200
+    assert "immutable" in response.headers["cache-control"]
+
+
+async def test_the_home_page_lists_real_upcoming_public_events(
+    client: Browser, world: World, db
+) -> None:
+    now = utcnow()
+    async with db.write() as session:
+        for title, status, start in [
+            ("Forumi i Durrësit për ujin", EventStatus.scheduled, now + timedelta(days=3)),
+            ("Takim i planifikuar në Korçë", EventStatus.draft, now + timedelta(days=2)),
+            ("Forum i vjetër", EventStatus.held, now - timedelta(days=30)),
+            ("Panairi i anuluar", EventStatus.cancelled, now + timedelta(days=5)),
+        ]:
+            session.add(
+                Event(
+                    kind=EventKind.forum,
+                    title=title,
+                    municipality_id=world.municipality.id,
+                    organization_id=world.organization.id,
+                    venue="Salla e Këshillit",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=2),
+                    status=status,
+                )
+            )
+        await session.commit()
+    html = (await client.get("/")).text
+    assert "Forumi i Durrësit për ujin" in html
+    assert "Panairi i anuluar" in html  # shown, marked cancelled
+    assert "Takim i planifikuar në Korçë" not in html  # drafts are never public
+    assert "Forum i vjetër" not in html
+    assert html.index("Forumi i Durrësit") < html.index("Panairi i anuluar")
+
+
+async def test_a_crash_shows_a_translated_500_page_without_a_stack_trace(app: FastAPI) -> None:
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom", boom)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/boom")
+        english = await client.get("/boom", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    assert "Diçka shkoi keq" in response.text
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "Something went wrong on our side" in english.text
+
+
+async def test_signed_in_pages_redirect_to_sign_in_and_back(client: Browser, world: World) -> None:
+    response = await client.get("/manage/tokens")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/manage/tokens"
+    login = await client.get(response.headers["location"])
+    assert 'name="next" value="/manage/tokens"' in login.text
