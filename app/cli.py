@@ -54,6 +54,7 @@ def serve(
     reload: Annotated[
         bool, typer.Option(help="Restart when the code changes (development).")
     ] = False,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the web app with uvicorn."""
     import uvicorn
@@ -75,6 +76,7 @@ def serve(
         reload=reload,
         proxy_headers=True,
         server_header=False,
+        access_log=access_log,
     )
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -63,7 +64,19 @@ class Principal:
         return self.user.role == Role.admin
 
 
-async def get_principal(request: Request, db: DatabaseDep) -> Principal | None:
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="APIToken",
+    description="A personal API token (create one under /manage/tokens or with "
+    "`pop-forums create-api-token`).",
+)
+
+
+async def get_principal(
+    request: Request,
+    db: DatabaseDep,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal | None:
     """The signed-in user, from a bearer token (which then ignores cookies) or the session.
 
     It reads in a short session of its own, so that the request's write session (on SQLite a
