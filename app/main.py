@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from http.cookies import SimpleCookie
 from urllib.parse import quote
 
@@ -120,6 +121,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             405: _("This address does not take that kind of request."),
         }
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
+        if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's English default
+            detail = None
         message = messages.get(exc.status_code, _("Something went wrong."))
         return render(
             request,
