@@ -2,9 +2,11 @@
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from pydantic import AfterValidator, ConfigDict
 from sqlmodel import SQLModel
 
 NAMING_CONVENTION = {
@@ -56,3 +58,23 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
 
 def timestamp_column(**kwargs: Any) -> sa.Column[datetime]:
     return sa.Column(UTCDateTime(), **kwargs)
+
+
+DEFAULT_TIMEZONE = "Europe/Tirane"
+
+
+def as_utc(value: datetime) -> datetime:
+    """A time given without an offset is Tirana time (what organizers type); stored in UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    return value.astimezone(UTC)
+
+
+# A datetime in API and form input: any offset, or none (then Europe/Tirane); always UTC after.
+LocalDatetime = Annotated[datetime, AfterValidator(as_utc)]
+
+
+class Input(SQLModel):
+    """Base of every API and form input: trims text, refuses fields it does not know."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")  # type: ignore[assignment]

@@ -2,11 +2,13 @@
 
 import enum
 from datetime import date
+from typing import Annotated
 
 import sqlalchemy as sa
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from app.models.base import enum_type
+from app.models.base import Input, enum_type
 
 
 class ElectionKind(enum.StrEnum):
@@ -66,3 +68,76 @@ class Candidate(SQLModel, table=True):
     contact: str | None = Field(default=None, max_length=300)
     elected: bool = Field(default=False)
     access_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+
+
+HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class ElectionCreate(Input):
+    """An election as the API and the forms take it."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: ElectionKind
+    election_date: date
+    municipality_ids: list[int] = Field(min_length=1)
+
+
+class ElectionUpdate(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: ElectionKind | None = None
+    election_date: date | None = None
+    municipality_ids: list[int] | None = Field(default=None, min_length=1)
+
+
+class ElectionPublic(SQLModel):
+    id: int
+    name: str
+    kind: ElectionKind
+    election_date: date
+    municipality_ids: list[int]
+
+
+class PartyCreate(Input):
+    name: str = Field(min_length=1, max_length=200)
+    abbreviation: str = Field(min_length=1, max_length=20)
+    color: HexColor = "#666666"
+
+
+class PartyUpdate(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    abbreviation: str | None = Field(default=None, min_length=1, max_length=20)
+    color: HexColor | None = None
+
+
+class PartyPublic(SQLModel):
+    id: int
+    name: str
+    abbreviation: str
+    color: str
+
+
+class CandidateCreate(Input):
+    full_name: str = Field(min_length=1, max_length=200)
+    party_id: int | None = None
+    election_id: int
+    municipality_id: int
+    office: Office
+    contact: str | None = Field(default=None, max_length=300)
+
+
+class CandidateUpdate(Input):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    party_id: int | None = None
+    office: Office | None = None
+    contact: str | None = Field(default=None, max_length=300)
+    elected: bool | None = None
+
+
+class CandidatePublic(SQLModel):
+    id: int
+    full_name: str
+    party_id: int | None
+    election_id: int
+    municipality_id: int
+    office: Office
+    elected: bool

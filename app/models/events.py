@@ -2,11 +2,12 @@
 
 import enum
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, enum_type, utcnow
+from app.models.base import Input, LocalDatetime, UTCDateTime, enum_type, utcnow
 
 
 class EventKind(enum.StrEnum):
@@ -82,3 +83,68 @@ class EventCandidate(SQLModel, table=True):
         default=InvitationStatus.invited, sa_type=enum_type(InvitationStatus, "invitation_status")
     )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventCreate(Input):
+    """An event as the API and the forms take it; times without an offset are Tirana time."""
+
+    kind: EventKind
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    municipality_id: int
+    organization_id: int
+    election_id: int | None = None
+    venue: str = Field(min_length=1, max_length=300)
+    starts_at: LocalDatetime
+    ends_at: LocalDatetime
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    candidate_ids: list[int] = Field(default_factory=list, max_length=50)
+    status: Literal["draft", "scheduled"] = "scheduled"
+    confirm_venue_overlap: bool = False
+
+
+class EventUpdate(Input):
+    """A partial change: only the fields sent are changed."""
+
+    kind: EventKind | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    municipality_id: int | None = None
+    election_id: int | None = None
+    venue: str | None = Field(default=None, min_length=1, max_length=300)
+    starts_at: LocalDatetime | None = None
+    ends_at: LocalDatetime | None = None
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    candidate_ids: list[int] | None = Field(default=None, max_length=50)
+    status: EventStatus | None = None
+    cancel_reason: str | None = Field(default=None, max_length=2_000)
+    report_attendees: int | None = Field(default=None, ge=0, le=1_000_000)
+    report_summary: str | None = Field(default=None, max_length=10_000)
+    report_participants: str | None = Field(default=None, max_length=2_000)
+    confirm_venue_overlap: bool = False
+
+
+class EventCandidatePublic(SQLModel):
+    candidate_id: int
+    status: InvitationStatus
+
+
+class EventPublic(SQLModel):
+    id: int
+    kind: EventKind
+    title: str
+    description: str
+    municipality_id: int
+    organization_id: int
+    election_id: int | None
+    venue: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    status: EventStatus
+    cancel_reason: str | None
+    candidates: list[EventCandidatePublic]
+
+
+class InvitationUpdate(Input):
+    status: InvitationStatus
