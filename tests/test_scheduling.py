@@ -130,7 +130,7 @@ async def test_a_forum_is_scheduled_with_invited_candidates_and_audited(stage: S
     async with db.read() as s:
         links = (await s.execute(select(EventCandidate))).scalars().all()
         audit = (await s.execute(select(AuditEntry))).scalars().all()
-    assert {(l.candidate_id, l.status) for l in links} == {
+    assert {(link.candidate_id, link.status) for link in links} == {
         (stage.anila.id, InvitationStatus.invited),
         (stage.besa.id, InvitationStatus.invited),
     }
