@@ -19,8 +19,9 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
 from app.i18n import gettext as _
-from app.routers import accounts, api, docs, health, manage, pages
+from app.routers import accounts, api, api_scheduling, docs, events, health, manage, pages
 from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
+from app.services.errors import InvalidInput, ServiceError
 from app.services.ratelimit import RateLimited
 from app.templating import STATIC_DIR, render
 
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for module in (pages, accounts, manage, health, api, docs):
+    for module in (pages, events, accounts, manage, health, api, docs, api_scheduling):
         app.include_router(module.router)
     _add_error_handlers(app)
     return app
@@ -144,6 +145,25 @@ def _add_error_handlers(app: FastAPI) -> None:
             "errors/error.html",
             {"status": 422, "message": _("Some of what was sent is not valid."), "detail": None},
             status_code=422,
+        )
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        """A refusal from a service that no page handled itself: JSON for the API, else a page."""
+        if _wants_json(request):
+            if isinstance(exc, InvalidInput):
+                detail = [
+                    {"loc": ["body", field], "msg": message, "type": "value_error"}
+                    for field, message in exc.errors.items()
+                ]
+                return JSONResponse({"detail": detail}, status_code=exc.status_code)
+            body = {"detail": exc.message, "field": exc.field}
+            return JSONResponse(body, status_code=exc.status_code)
+        return render(
+            request,
+            "errors/error.html",
+            {"status": exc.status_code, "message": exc.message, "detail": None},
+            status_code=exc.status_code,
         )
 
     @app.exception_handler(RateLimited)

@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from tests.access import ROUTES, Access
+from tests.access import BODIES, ROUTES, Access
 from tests.conftest import Browser, World, api_token_for
 
 ROLES = ("anonymous", "other_organizer", "organizer", "admin", "token")
@@ -41,6 +41,7 @@ def allowed(role: str, access: Access) -> bool:
         "signed_in": role != "anonymous",
         "admin": role == "admin",
         "own": role in {"organizer", "token", "admin"},
+        "event_org": role in {"organizer", "token", "admin"},
     }[access]
 
 
@@ -48,6 +49,11 @@ def allowed(role: str, access: Access) -> bool:
 class Clients:
     browsers: dict[str, Browser]
     path_values: dict[str, str]
+    body_values: dict[str, object]
+
+    def body(self, method: str, path: str) -> dict[str, object]:
+        body = dict(BODIES.get((method, path), {}))
+        return {k: self.body_values.get(k, v) for k, v in body.items()}
 
 
 @pytest.fixture
@@ -75,7 +81,57 @@ async def clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-
         token_id = await session.scalar(
             select(ApiToken.id).where(ApiToken.token_hash == hash_token(organizer_token))  # type: ignore[arg-type]
         )
-    return Clients(browsers, {"token_id": str(token_id)})
+    event_id, candidate_id = await _scheduled_event(db, world)
+    values = {
+        "token_id": str(token_id),
+        "event_id": str(event_id),
+        "candidate_id": str(candidate_id),
+        "slug": world.municipality.slug,
+    }
+    return Clients(browsers, values, {"municipality_ids": [world.municipality.id]})
+
+
+async def _scheduled_event(db, world: World) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """A public event of the organizer's organization with one invited candidate."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from app.models import (
+        Candidate,
+        Election,
+        ElectionKind,
+        Event,
+        EventCandidate,
+        EventKind,
+        EventStatus,
+        Office,
+    )
+
+    async with db.write() as session:
+        election = Election(name="E", kind=ElectionKind.local, election_date=date(2040, 1, 1))
+        session.add(election)
+        await session.flush()
+        candidate = Candidate(
+            full_name="Kandidati i Matricës",
+            election_id=election.id,
+            municipality_id=world.municipality.id,
+            office=Office.mayor,
+        )
+        start = datetime(2039, 12, 1, 17, tzinfo=UTC)
+        event = Event(
+            kind=EventKind.forum,
+            title="Forumi i matricës",
+            municipality_id=world.municipality.id,
+            organization_id=world.organization.id,
+            venue="Salla",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            status=EventStatus.scheduled,
+        )
+        session.add_all([candidate, event])
+        await session.flush()
+        session.add(EventCandidate(event_id=event.id, candidate_id=candidate.id))
+        await session.commit()
+    return event.id or 0, candidate.id or 0
 
 
 async def request_as(clients: Clients, role: str, method: str, path: str) -> httpx.Response:
@@ -83,11 +139,12 @@ async def request_as(clients: Clients, role: str, method: str, path: str) -> htt
     url = re.sub(r"\{(\w+)\}", lambda m: clients.path_values[m.group(1)], path)
     if method not in UNSAFE:
         return await browser.get(url) if method == "GET" else await browser.request(method, url)
+    body = clients.body(method, path)
     if role == "token":
-        return await browser.request(method, url, json={})
+        return await browser.request(method, url, json=body)
     token = await browser.csrf_token("/")
     if path.startswith("/api/"):
-        return await browser.request(method, url, json={}, headers={"X-CSRF-Token": token})
+        return await browser.request(method, url, json=body, headers={"X-CSRF-Token": token})
     return await browser.request(method, url, data={"csrf_token": token})
 
 
