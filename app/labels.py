@@ -38,3 +38,13 @@ def label(value: Enum | None) -> str:
         if type(member) is type(value) and member.value == value.value:
             return text
     return str(value.value)
+
+
+def invitation_action(status: InvitationStatus) -> str:
+    """The button that sets an invitation to `status`."""
+    return {
+        InvitationStatus.invited: _("Back to invited"),
+        InvitationStatus.confirmed: _("Confirmed"),
+        InvitationStatus.declined: _("Declined"),
+        InvitationStatus.attended: _("Attended"),
+    }[status]

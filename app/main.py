@@ -19,7 +19,18 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
 from app.i18n import gettext as _
-from app.routers import accounts, api, api_scheduling, docs, events, health, manage, pages
+from app.routers import (
+    accounts,
+    api,
+    api_scheduling,
+    docs,
+    events,
+    health,
+    manage,
+    manage_catalog,
+    manage_events,
+    pages,
+)
 from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
 from app.services.errors import InvalidInput, ServiceError
 from app.services.ratelimit import RateLimited
@@ -93,7 +104,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for module in (pages, events, accounts, manage, health, api, docs, api_scheduling):
+    for module in (
+        pages,
+        events,
+        accounts,
+        manage,
+        manage_catalog,
+        manage_events,
+        health,
+        api,
+        docs,
+        api_scheduling,
+    ):
         app.include_router(module.router)
     _add_error_handlers(app)
     return app

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app import i18n
-from app.labels import label
+from app.labels import invitation_action, label
 from app.security import CSRF_COOKIE, csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -42,9 +42,13 @@ def create_environment() -> Environment:
     env.filters["date"] = i18n.format_date
     env.filters["time"] = i18n.format_time
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+    env.filters["dict_except"] = lambda mapping, keys: {
+        k: v for k, v in (mapping or {}).items() if k not in keys
+    }
     env.globals["static_version"] = _static_version()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["label"] = label
+    env.globals["invitation_action"] = invitation_action
     return env
 
 

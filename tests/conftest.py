@@ -11,6 +11,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -24,7 +25,18 @@ from sqlmodel import SQLModel
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
-from app.models import Municipality, Organization, Role, User
+from app.models import (
+    Candidate,
+    Election,
+    ElectionKind,
+    ElectionMunicipality,
+    Municipality,
+    Office,
+    Organization,
+    Party,
+    Role,
+    User,
+)
 from app.security import CSRF_COOKIE, hash_password
 from app.services import accounts
 
@@ -220,6 +232,66 @@ async def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
     await application.state.db.dispose()
     application.state.db = db
     return application
+
+
+@dataclass
+class Stage:
+    world: World
+    election: Election
+    other_election: Election
+    party: Party
+    anila: Candidate
+    besa: Candidate
+    other_town: Candidate
+
+
+@pytest.fixture
+async def stage(world: World, db: Database) -> Stage:
+    """An election in Durrës with a party and two mayoral candidates, one elsewhere."""
+    async with db.write() as s:
+        election = Election(
+            name="Zgjedhjet vendore 2030", kind=ElectionKind.local, election_date=date(2030, 5, 12)
+        )
+        other = Election(
+            name="Zgjedhjet e pjesshme 2031",
+            kind=ElectionKind.partial_local,
+            election_date=date(2031, 3, 1),
+        )
+        party = Party(name="Partia e Urave (demo)", abbreviation="PU", color="#224488")
+        s.add_all([election, other, party])
+        await s.flush()
+        s.add_all(
+            [
+                ElectionMunicipality(
+                    election_id=election.id, municipality_id=world.municipality.id
+                ),
+                ElectionMunicipality(
+                    election_id=other.id, municipality_id=world.other_organization.municipality_id
+                ),
+            ]
+        )
+        anila = Candidate(
+            full_name="Anila Toska",
+            party_id=party.id,
+            election_id=election.id,
+            municipality_id=world.municipality.id,
+            office=Office.mayor,
+        )
+        besa = Candidate(
+            full_name="Besa Çuni",
+            election_id=election.id,
+            municipality_id=world.municipality.id,
+            office=Office.mayor,
+        )
+        far = Candidate(
+            full_name="Gentian Lleshi",
+            election_id=other.id,
+            municipality_id=world.other_organization.municipality_id,
+            office=Office.mayor,
+        )
+        s.add_all([anila, besa, far])
+        await s.commit()
+    return Stage(world, election, other, party, anila, besa, far)
 
 
 class Browser(httpx.AsyncClient):

@@ -1,7 +1,6 @@
 """Scheduling rules on both databases: validation, conflicts, lifecycle and who may write."""
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,83 +9,18 @@ from sqlalchemy import select
 from app.db import Database
 from app.models import (
     AuditEntry,
-    Candidate,
-    Election,
-    ElectionKind,
-    ElectionMunicipality,
     EventCandidate,
     EventStatus,
     InvitationStatus,
-    Office,
-    Party,
     User,
 )
 from app.models.elections import CandidateCreate, CandidateUpdate, ElectionCreate, PartyCreate
 from app.models.events import EventCreate, EventUpdate
 from app.services import elections, scheduling
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed
-from tests.conftest import World
+from tests.conftest import Stage
 
 T0 = datetime(2030, 3, 1, 17, 0, tzinfo=UTC)
-
-
-@dataclass
-class Stage:
-    world: World
-    election: Election
-    other_election: Election
-    party: Party
-    anila: Candidate
-    besa: Candidate
-    other_town: Candidate
-
-
-@pytest.fixture
-async def stage(world: World, db: Database) -> Stage:
-    async with db.write() as s:
-        election = Election(
-            name="Zgjedhjet vendore 2030", kind=ElectionKind.local, election_date=date(2030, 5, 12)
-        )
-        other = Election(
-            name="Zgjedhjet e pjesshme 2031",
-            kind=ElectionKind.partial_local,
-            election_date=date(2031, 3, 1),
-        )
-        party = Party(name="Partia e Urave (demo)", abbreviation="PU", color="#224488")
-        s.add_all([election, other, party])
-        await s.flush()
-        s.add_all(
-            [
-                ElectionMunicipality(
-                    election_id=election.id, municipality_id=world.municipality.id
-                ),
-                ElectionMunicipality(
-                    election_id=other.id, municipality_id=world.other_organization.municipality_id
-                ),
-            ]
-        )
-        anila = Candidate(
-            full_name="Anila Toska",
-            party_id=party.id,
-            election_id=election.id,
-            municipality_id=world.municipality.id,
-            office=Office.mayor,
-        )
-        besa = Candidate(
-            full_name="Besa Çuni",
-            election_id=election.id,
-            municipality_id=world.municipality.id,
-            office=Office.mayor,
-        )
-        far = Candidate(
-            full_name="Gentian Lleshi",
-            election_id=other.id,
-            municipality_id=world.other_organization.municipality_id,
-            office=Office.mayor,
-        )
-        s.add_all([anila, besa, far])
-        await s.commit()
-    return Stage(world, election, other, party, anila, besa, far)
 
 
 def forum(stage: Stage, **overrides) -> EventCreate:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""JSON API for scheduling: municipalities, organizations, elections, parties, candidates, events."""
+"""JSON API for scheduling: places, elections, parties, candidates, events, invitations."""
 
 from datetime import datetime
 from typing import Annotated

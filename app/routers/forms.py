@@ -1,8 +1,18 @@
 """Small helpers that page routers share for plain HTML forms."""
 
+from collections.abc import Iterable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from app.i18n import gettext as _
+from app.security import CSRF_FORM_FIELD
+from app.services.errors import InvalidInput
+
+T = TypeVar("T", bound=BaseModel)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -20,3 +30,61 @@ def safe_next(target: str | None, default: str = "/") -> str:
 def see_other(url: str) -> RedirectResponse:
     """The answer to every successful form POST: 303, so a reload does not post again."""
     return RedirectResponse(url, status_code=303)
+
+
+def form_values(form: FormData, *, lists: Iterable[str] = ()) -> dict[str, Any]:
+    """What a person typed, trimmed; empty means "not given"; `lists` fields keep every value."""
+    values: dict[str, Any] = {}
+    for key in set(form.keys()) - {CSRF_FORM_FIELD}:
+        if key in lists:
+            values[key] = [v.strip() for v in form.getlist(key) if isinstance(v, str) and v.strip()]
+        else:
+            value = form.get(key)
+            text = value.strip() if isinstance(value, str) else ""
+            values[key] = text or None
+    for key in lists:
+        values.setdefault(key, [])
+    return values
+
+
+def parse_input(model: type[T], values: dict[str, Any]) -> T:
+    """Validates form values with the API's own input model; errors name the field, translated."""
+    known = {k: v for k, v in values.items() if k in model.model_fields}
+    try:
+        return model.model_validate(known)
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for item in error.errors():
+            field = str(item["loc"][0]) if item["loc"] else "__all__"
+            errors.setdefault(field, _error_message(item))
+        raise InvalidInput(errors) from error
+
+
+def _error_message(item: Any) -> str:
+    kind = item.get("type", "")
+    context = item.get("ctx") or {}
+    if kind == "missing" or item.get("input") is None:
+        return _("This field is required.")
+    if kind == "string_too_short":
+        if context.get("min_length") == 1:
+            return _("This field is required.")
+        return _("At least %(count)s characters.", count=context.get("min_length"))
+    if kind == "string_too_long":
+        return _("At most %(count)s characters.", count=context.get("max_length"))
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Must be at least %(value)s.", value=context.get("ge", context.get("gt")))
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Must be at most %(value)s.", value=context.get("le", context.get("lt")))
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind.startswith("datetime"):
+        return _("Enter a date and a time.")
+    if kind.startswith("date"):
+        return _("Enter a date.")
+    if kind in {"enum", "literal_error"}:
+        return _("Choose one of the options.")
+    if kind == "string_pattern_mismatch":
+        return _("This is not in the expected format.")
+    if kind == "too_short":
+        return _("Choose at least one.")
+    return _("This value is not valid.")

@@ -9,7 +9,7 @@ from app.deps import CurrentPrincipal, SessionDep, get_principal
 from app.i18n import gettext as _
 from app.models import Organization
 from app.routers.forms import see_other
-from app.services import accounts
+from app.services import accounts, scheduling
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -17,12 +17,14 @@ router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], incl
 
 @router.get("", name="dashboard")
 async def dashboard(request: Request, principal: CurrentPrincipal, session: SessionDep) -> Response:
+    """My organization's next events, and what needs doing."""
     organization = (
         await session.get(Organization, principal.user.organization_id)
         if principal.user.organization_id
         else None
     )
-    return render(request, "manage/dashboard.html", {"organization": organization})
+    board = await scheduling.dashboard(session=session, actor=principal.user)
+    return render(request, "manage/dashboard.html", {"organization": organization, "board": board})
 
 
 @router.get("/tokens", name="api_tokens")
