@@ -34,7 +34,7 @@ from app.routers import (
 from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
 from app.services.errors import InvalidInput, ServiceError
 from app.services.ratelimit import RateLimited
-from app.templating import STATIC_DIR, render
+from app.templating import STATIC_DIR, environment, render
 
 logger = logging.getLogger("app")
 
@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # templates are re-read from disk only while developing
+    environment.auto_reload = settings.environment == "development"
     app.state.db = Database(settings)
 
     app.add_middleware(GZipMiddleware, minimum_size=512)

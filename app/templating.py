@@ -88,6 +88,8 @@ def render(
         html = environment.get_template(template).render(values)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+    # pages carry a per-visitor CSRF token: never stored by shared caches
+    response.headers.setdefault("Cache-Control", "private, no-cache")
     new_nonce = getattr(request.state, "new_csrf_nonce", None)
     if new_nonce:
         response.set_cookie(
