@@ -4,6 +4,7 @@ from enum import Enum
 
 from app.i18n import gettext as _
 from app.models import (
+    ElectionKind,
     EventKind,
     EventStatus,
     InvitationStatus,
@@ -17,6 +18,9 @@ def label(value: Enum | None) -> str:
     if value is None:
         return ""
     labels: list[tuple[Enum, str]] = [
+        (ElectionKind.local, _("Local elections")),
+        (ElectionKind.partial_local, _("Partial local elections")),
+        (ElectionKind.parliamentary, _("Parliamentary elections")),
         (EventKind.forum, _("Public forum")),
         (EventKind.meeting, _("Individual meeting")),
         (EventKind.community_meeting, _("Meeting with citizen groups")),

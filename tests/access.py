@@ -7,7 +7,7 @@ route must be declared here with its access level:
 - "signed_in": any organizer or admin (session cookie or API token);
 - "admin":     network admins only;
 - "own":       signed in, and only on things the user owns (others get 404, admins pass);
-- "event_org": signed in as the organizing organization of the event (others get 403, admins pass).
+- "scoped": signed in as the organizing organization of the event (others get 403, admins pass).
 
 Path parameters are filled by tests/test_access.py with an event of the organizer's organization
 and a candidate invited to it; BODIES gives a valid body where one is needed to get past
@@ -16,7 +16,7 @@ validation to the access check.
 
 from typing import Literal
 
-Access = Literal["public", "signed_in", "admin", "own", "event_org"]
+Access = Literal["public", "signed_in", "admin", "own", "scoped"]
 
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): "public",
@@ -44,18 +44,18 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/events"): "public",
     ("POST", "/api/v1/events"): "signed_in",
     ("GET", "/api/v1/events/{event_id}"): "public",
-    ("PATCH", "/api/v1/events/{event_id}"): "event_org",
-    ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): "event_org",
+    ("PATCH", "/api/v1/events/{event_id}"): "scoped",
+    ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): "scoped",
     # organizer event pages (issue 3)
     ("GET", "/manage/events"): "signed_in",
     ("GET", "/manage/events/new"): "signed_in",
     ("GET", "/manage/events/candidate-options"): "signed_in",
     ("POST", "/manage/events"): "signed_in",
     ("GET", "/manage/events/{event_id}"): "signed_in",
-    ("GET", "/manage/events/{event_id}/edit"): "event_org",
-    ("POST", "/manage/events/{event_id}"): "event_org",
-    ("POST", "/manage/events/{event_id}/status"): "event_org",
-    ("POST", "/manage/events/{event_id}/candidates/{candidate_id}"): "event_org",
+    ("GET", "/manage/events/{event_id}/edit"): "scoped",
+    ("POST", "/manage/events/{event_id}"): "scoped",
+    ("POST", "/manage/events/{event_id}/status"): "scoped",
+    ("POST", "/manage/events/{event_id}/candidates/{candidate_id}"): "scoped",
     # public event pages and calendar feeds (issue 3)
     ("GET", "/events"): "public",
     ("GET", "/events.ics"): "public",
@@ -78,7 +78,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/manage/candidates/new"): "signed_in",
     ("POST", "/manage/candidates"): "signed_in",
     ("GET", "/manage/candidates/{candidate_id}/edit"): "signed_in",
-    ("POST", "/manage/candidates/{candidate_id}"): "signed_in",
+    ("POST", "/manage/candidates/{candidate_id}"): "scoped",
 }
 
 BODIES: dict[tuple[str, str], dict[str, object]] = {

@@ -41,7 +41,7 @@ def allowed(role: str, access: Access) -> bool:
         "signed_in": role != "anonymous",
         "admin": role == "admin",
         "own": role in {"organizer", "token", "admin"},
-        "event_org": role in {"organizer", "token", "admin"},
+        "scoped": role in {"organizer", "token", "admin"},
     }[access]
 
 
@@ -81,18 +81,31 @@ async def clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-
         token_id = await session.scalar(
             select(ApiToken.id).where(ApiToken.token_hash == hash_token(organizer_token))  # type: ignore[arg-type]
         )
-    event_id, candidate_id = await _scheduled_event(db, world)
+    event_id, candidate_id, election_id = await _scheduled_event(db, world)
+    party_id = await _party(db)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
         "candidate_id": str(candidate_id),
         "slug": world.municipality.slug,
+        "election_id": str(election_id),
+        "party_id": str(party_id),
     }
     return Clients(browsers, values, {"municipality_ids": [world.municipality.id]})
 
 
-async def _scheduled_event(db, world: World) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """A public event of the organizer's organization with one invited candidate."""
+async def _party(db) -> int:  # type: ignore[no-untyped-def]
+    from app.models import Party
+
+    async with db.write() as session:
+        party = Party(name="Partia e Matricës", abbreviation="PMA", color="#123456")
+        session.add(party)
+        await session.commit()
+    return party.id or 0
+
+
+async def _scheduled_event(db, world: World) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """A public event of the organizer's organization with one invited candidate; its election."""
     from datetime import UTC, date, datetime, timedelta
 
     from app.models import (
@@ -131,7 +144,7 @@ async def _scheduled_event(db, world: World) -> tuple[int, int]:  # type: ignore
         await session.flush()
         session.add(EventCandidate(event_id=event.id, candidate_id=candidate.id))
         await session.commit()
-    return event.id or 0, candidate.id or 0
+    return event.id or 0, candidate.id or 0, election.id or 0
 
 
 async def request_as(clients: Clients, role: str, method: str, path: str) -> httpx.Response:

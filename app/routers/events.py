@@ -50,7 +50,8 @@ def events_url(filters: EventFilters, page: int = 1) -> str:
 
 
 def _calendar_response(body: bytes, filename: str | None = None) -> Response:
-    headers = {"Cache-Control": "public, max-age=300"}
+    # the descriptions are in the visitor's language
+    headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept-Language, Cookie"}
     if filename:
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return Response(body, media_type=calendar.CONTENT_TYPE, headers=headers)
@@ -89,7 +90,9 @@ async def event_list(
         "clear_url": events_url(EventFilters(past=filters.past)),
         "any_filter": bool(filters.municipality or filters.kind or filters.election_id),
     }
-    return render(request, "public/events.html", context, block="results")
+    # htmx pushes this tidy address instead of the form's, which sends its empty fields too
+    headers = {"HX-Push-Url": events_url(filters, page)}
+    return render(request, "public/events.html", context, block="results", headers=headers)
 
 
 @router.get("/events/{event_id}.ics", name="event_calendar")

@@ -14,10 +14,14 @@ from app.templating import render
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
 
+HOME_EVENTS = 6
+
 
 @router.get("/", name="home")
 async def home(request: Request, session: SessionDep) -> Response:
-    upcoming = await events.upcoming_events(session=session, limit=20)
+    upcoming = await events.list_public_events(
+        session=session, filters=events.EventFilters(), per_page=HOME_EVENTS
+    )
     return render(request, "public/home.html", {"upcoming": upcoming})
 
 

@@ -3,7 +3,9 @@
 import json
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.models import AuditEntry, User
 
@@ -29,3 +31,17 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+async def candidate_history(
+    *, session: AsyncSession, candidate_id: int
+) -> list[tuple[AuditEntry, str | None]]:
+    """A candidate's audit entries, newest first, each with the name of who made it."""
+    statement = (
+        select(AuditEntry, User.name)  # type: ignore[call-overload]
+        .outerjoin(User, col(User.id) == col(AuditEntry.user_id))
+        .where(col(AuditEntry.entity_type) == "candidate")
+        .where(col(AuditEntry.entity_id) == candidate_id)
+        .order_by(col(AuditEntry.created_at).desc(), col(AuditEntry.id).desc())
+    )
+    return [(entry, name) for entry, name in (await session.execute(statement)).all()]

@@ -251,6 +251,19 @@ async def list_candidates(
     return [CandidateListing(c, p, m, e) for c, p, m, e in rows]
 
 
+async def get_candidate(*, session: AsyncSession, candidate_id: int) -> CandidateListing | None:
+    """One candidate with their party, municipality and election; None if there is none."""
+    candidate = await session.get(Candidate, candidate_id)
+    if candidate is None:
+        return None
+    party = await session.get(Party, candidate.party_id) if candidate.party_id else None
+    municipality = await session.get(Municipality, candidate.municipality_id)
+    election = await session.get(Election, candidate.election_id)
+    assert municipality is not None
+    assert election is not None
+    return CandidateListing(candidate, party, municipality, election)
+
+
 async def _organizer_municipality(*, session: AsyncSession, actor: User) -> int | None:
     if actor.organization_id is None:
         return None
@@ -266,6 +279,17 @@ async def _require_candidate_writer(
         return
     if await _organizer_municipality(session=session, actor=actor) != municipality_id:
         raise NotAllowed(_("Organizers add candidates only in their own municipality."))
+
+
+async def can_write_candidates(*, session: AsyncSession, actor: User, municipality_id: int) -> bool:
+    """Whether `actor` may add or change candidates in that municipality (the rule above)."""
+    try:
+        await _require_candidate_writer(
+            session=session, actor=actor, municipality_id=municipality_id
+        )
+    except NotAllowed:
+        return False
+    return True
 
 
 async def create_candidate(

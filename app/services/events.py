@@ -28,6 +28,7 @@ from app.models import (
     Party,
     utcnow,
 )
+from app.models.base import as_utc
 from app.models.events import PUBLIC_EVENT_STATUSES
 
 T = TypeVar("T")
@@ -106,7 +107,35 @@ class EventListing:
         return [c for c in self.candidates if c.status == status]
 
 
-def _listing_statement() -> Select[Any]:
+# The 36 letters of the Albanian alphabet, in order; nine of them are written with two characters.
+ALPHABET = (
+    *("a", "b", "c", "ç", "d", "dh", "e", "ë", "f", "g", "gj", "h", "i", "j", "k", "l", "ll"),
+    *("m", "n", "nj", "o", "p", "q", "r", "rr", "s", "sh", "t", "th", "u", "v", "x", "xh"),
+    *("y", "z", "zh"),
+)
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+_DIGRAPHS = {letter for letter in ALPHABET if len(letter) == 2}
+
+
+def albanian_sort_key(text: str) -> tuple[tuple[int, int], ...]:
+    """Sorts names in Albanian alphabetical order (Ç after C, Dh after D, Ë after E, …).
+
+    Neither database collates Albanian (SQLite compares bytes, and puts "Çela" after "Zefi").
+    """
+    folded, key, index = text.casefold(), [], 0
+    while index < len(folded):
+        pair = folded[index : index + 2]
+        letter = pair if pair in _DIGRAPHS else folded[index]
+        rank = _LETTER_RANK.get(letter)
+        if rank is not None:
+            key.append((0, rank))
+        else:  # spaces and hyphens before every letter, letters not Albanian after them
+            key.append((1 if letter.isalpha() else -1, ord(letter[0])))
+        index += len(letter)
+    return tuple(key)
+
+
+def _listing_statement() -> Select[Event, Municipality, Organization, Election]:
     return (
         select(Event, Municipality, Organization, Election)
         .join(Municipality, col(Municipality.id) == col(Event.municipality_id))
@@ -127,10 +156,10 @@ def _conditions(filters: EventFilters, now: datetime) -> list[Any]:
         conditions.append(col(Event.kind) == filters.kind)
     if filters.election_id is not None:
         conditions.append(col(Event.election_id) == filters.election_id)
-    if filters.starts_from is not None:
-        conditions.append(col(Event.starts_at) >= filters.starts_from)
+    if filters.starts_from is not None:  # a time without an offset is Tirana time
+        conditions.append(col(Event.starts_at) >= as_utc(filters.starts_from))
     if filters.starts_to is not None:
-        conditions.append(col(Event.starts_at) < filters.starts_to)
+        conditions.append(col(Event.starts_at) < as_utc(filters.starts_to))
     return conditions
 
 
@@ -145,11 +174,12 @@ async def _candidates_by_event(
         .join(Candidate, col(Candidate.id) == col(EventCandidate.candidate_id))
         .outerjoin(Party, col(Party.id) == col(Candidate.party_id))
         .where(col(EventCandidate.event_id).in_(event_ids))
-        .order_by(col(Candidate.full_name), col(Candidate.id))
     )
     found: dict[int, list[CandidateOnEvent]] = defaultdict(list)
     for event_id, status, candidate, party in (await session.execute(statement)).all():
         found[event_id].append(CandidateOnEvent(candidate=candidate, party=party, status=status))
+    for invitations in found.values():
+        invitations.sort(key=lambda c: (albanian_sort_key(c.candidate.full_name), c.candidate.id))
     return found
 
 
