@@ -22,6 +22,7 @@ from app.i18n import gettext as _
 from app.routers import (
     accounts,
     api,
+    api_attendance,
     api_scheduling,
     docs,
     events,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api,
         docs,
         api_scheduling,
+        api_attendance,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)

@@ -1,12 +1,14 @@
 """Citizens who register for an event and are checked in at the door."""
 
 import enum
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, enum_type, utcnow
+from app.models.base import Input, UTCDateTime, enum_type, utcnow
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -40,6 +42,7 @@ class Registration(SQLModel, table=True):
     __tablename__ = "registration"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "code"),
+        sa.UniqueConstraint("event_id", "idempotency_key"),
         sa.Index("ix_registration_event_id_status_created_at", "event_id", "status", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -62,4 +65,61 @@ class Registration(SQLModel, table=True):
     consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    promoted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    idempotency_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RegistrationCreate(Input):
+    """A citizen's registration as the form and the API take it."""
+
+    name: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+    gender: Gender | None = None
+    age_group: AgeGroup | None = None
+    consent: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value and ("@" not in value or "." not in value.rsplit("@", 1)[-1]):
+            raise ValueError("not an e-mail address")
+        return value or None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"\+?[0-9 ()./-]{6,40}", value):
+            raise ValueError("not a phone number")
+        return value or None
+
+
+class RegistrationPublic(SQLModel):
+    """What the person who registered (and the API) sees of a registration."""
+
+    id: int
+    status: RegistrationStatus
+    code: str
+    ticket_url: str | None = None
+
+
+class RegistrationDetail(SQLModel):
+    """A registration as its organizers see it (personal data included)."""
+
+    id: int
+    event_id: int
+    name: str
+    phone: str | None
+    email: str | None
+    gender: Gender | None
+    age_group: AgeGroup | None
+    status: RegistrationStatus
+    source: RegistrationSource
+    code: str
+    checked_in_at: datetime | None
+    created_at: datetime
+
+
+class CheckInRequest(Input):
+    code: str = Field(min_length=3, max_length=16)

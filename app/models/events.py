@@ -42,6 +42,10 @@ class Event(SQLModel, table=True):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint(
+            "waitlist_capacity IS NULL OR waitlist_capacity >= 0",
+            name="waitlist_capacity_not_negative",
+        ),
+        sa.CheckConstraint(
             "report_attendees IS NULL OR report_attendees >= 0", name="attendees_not_negative"
         ),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
@@ -60,6 +64,8 @@ class Event(SQLModel, table=True):
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
     capacity: int | None = Field(default=None)
+    # None: the waitlist has no limit; 0: no waitlist, a full event refuses
+    waitlist_capacity: int | None = Field(default=None)
     status: EventStatus = Field(
         default=EventStatus.draft, sa_type=enum_type(EventStatus, "event_status")
     )

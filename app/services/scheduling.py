@@ -25,7 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.models.events import EventCreate, EventUpdate
-from app.services import audit
+from app.services import attendance, audit
 from app.services.access import can_write_for_organization, is_admin, require_event_writer
 from app.services.elections import election_municipality_ids
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, NotFound
@@ -317,6 +317,10 @@ async def update_event(
             if getattr(event, field) != value:
                 changes[field] = [getattr(event, field), value]
                 setattr(event, field, value)
+    if "capacity" in changes or "waitlist_capacity" in changes:
+        await session.flush()
+        while await attendance.promote(session=session, event_id=event_id) is not None:
+            pass  # more places: the waitlist moves up, first come first served
     if changes:
         event.updated_at = utcnow()
         audit.record(

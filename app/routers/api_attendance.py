@@ -1,0 +1,95 @@
+"""JSON API for attendance: register, list, check in, cancel."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Request, Response
+
+from app.config import parse_rate
+from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep
+from app.i18n import gettext as _
+from app.models.attendance import (
+    CheckInRequest,
+    RegistrationCreate,
+    RegistrationDetail,
+    RegistrationPublic,
+)
+from app.services import attendance, ratelimit
+
+router = APIRouter(prefix="/api/v1", tags=["attendance"])
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/events/{event_id}/registrations", response_model=RegistrationPublic, status_code=201)
+async def register(
+    event_id: int,
+    data: RegistrationCreate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
+) -> RegistrationPublic:
+    """Registers a citizen: `confirmed` while places last, then `waitlisted`.
+
+    Send an `Idempotency-Key` header to make retries safe: the same key returns the same
+    registration (200 instead of 201). A full event with no waitlist space, or a closed
+    registration, answers 409; missing consent 422.
+    """
+    limit, window = parse_rate(settings.rate_limit_registration_ip)
+    await ratelimit.hit(db=db, key=f"register:ip:{_client_ip(request)}", limit=limit, window=window)
+    ticket = await attendance.register(
+        session=session,
+        event_id=event_id,
+        data=data,
+        secret=settings.secret_key,
+        idempotency_key=idempotency_key,
+    )
+    await session.commit()
+    if not ticket.created:
+        response.status_code = 200
+    return RegistrationPublic(
+        id=ticket.registration.id or 0,
+        status=ticket.registration.status,
+        code=ticket.registration.code,
+        ticket_url=f"{settings.base_url}/r/{ticket.token}",
+    )
+
+
+@router.get("/events/{event_id}/registrations", response_model=list[RegistrationDetail])
+async def list_registrations(
+    event_id: int, principal: CurrentPrincipal, session: SessionDep
+) -> list[RegistrationDetail]:
+    """Every registration of the event, personal data included: its organizers only."""
+    rows = await attendance.list_registrations(
+        session=session, actor=principal.user, event_id=event_id
+    )
+    return [RegistrationDetail.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.post("/events/{event_id}/checkins", response_model=RegistrationDetail)
+async def check_in(
+    event_id: int, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
+) -> RegistrationDetail:
+    """Checks in the holder of `code`; checking in twice is not an error (see checked_in_at)."""
+    result = await attendance.check_in(
+        session=session, actor=principal.user, event_id=event_id, code=data.code
+    )
+    await session.commit()
+    return RegistrationDetail.model_validate(result.registration, from_attributes=True)
+
+
+@router.delete("/registrations/{token}", response_model=RegistrationPublic)
+async def cancel(token: str, session: SessionDep) -> RegistrationPublic:
+    """Cancels with the citizen's private token; the first on the waitlist takes the place."""
+    registration = await attendance.registration_by_token(session=session, token=token)
+    if registration is None:
+        raise HTTPException(status_code=404, detail=_("No such registration."))
+    await attendance.cancel(session=session, registration=registration)
+    await session.commit()
+    return RegistrationPublic(
+        id=registration.id or 0, status=registration.status, code=registration.code
+    )
