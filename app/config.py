@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     rate_limits: bool = True
     rate_limit_login_ip: str = "30/900"
     rate_limit_login_account: str = "10/900"
+    rate_limit_registration_ip: str = "60/600"
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
@@ -48,7 +49,12 @@ class Settings(BaseSettings):
             return value.strip().lower() == "on"
         return value
 
-    @field_validator("rate_limit_login_ip", "rate_limit_login_account", mode="before")
+    @field_validator(
+        "rate_limit_login_ip",
+        "rate_limit_login_account",
+        "rate_limit_registration_ip",
+        mode="before",
+    )
     @classmethod
     def _rate(cls, value: object) -> str:
         count, seconds = parse_rate(str(value))
