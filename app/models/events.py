@@ -70,6 +70,8 @@ class Event(SQLModel, table=True):
         default=EventStatus.draft, sa_type=enum_type(EventStatus, "event_status")
     )
     cancel_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # citizens may send questions until the organizer closes the question period
+    questions_closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     report_attendees: int | None = Field(default=None)
     report_summary: str | None = Field(default=None, sa_type=sa.Text)
     report_participants: str | None = Field(default=None, sa_type=sa.Text)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, enum_type, utcnow
+from app.models.base import Input, UTCDateTime, enum_type, utcnow
 
 QUESTION_MAX_LENGTH = 500
 
@@ -40,6 +40,7 @@ class Question(SQLModel, table=True):
             "merged_into_id IS NULL OR merged_into_id <> id", name="not_self_merged"
         ),
         sa.Index("ix_question_event_id_status_votes", "event_id", "status", "votes"),
+        sa.Index("ix_question_event_id_status_created_at", "event_id", "status", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
@@ -60,6 +61,12 @@ class Question(SQLModel, table=True):
     )
     votes: int = Field(default=0)
     rejection_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # the asking browser (a keyed hash of its cookie) and the private link's token hash
+    asker: str | None = Field(default=None, max_length=64, index=True)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    on_screen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -83,3 +90,51 @@ class QuestionVote(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", ondelete="CASCADE", primary_key=True)
     voter: str = Field(max_length=64, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class QuestionCreate(Input):
+    """A citizen's question as the form and the API take it."""
+
+    body: str = Field(min_length=1, max_length=QUESTION_MAX_LENGTH)
+    author_name: str | None = Field(default=None, max_length=100)
+    topic_id: int | None = None
+    candidate_ids: list[int] = Field(default_factory=list, max_length=20)
+
+
+class QuestionModeration(Input):
+    """An organizer's change: status, a spelling fix (the original is kept), who answered."""
+
+    status: QuestionStatus | None = None
+    body: str | None = Field(default=None, min_length=1, max_length=QUESTION_MAX_LENGTH)
+    answered_by_ids: list[int] | None = Field(default=None, max_length=20)
+    rejection_reason: str | None = Field(default=None, max_length=1000)
+
+
+class QuestionMerge(Input):
+    into_id: int
+
+
+class QuestionPublic(SQLModel):
+    """A published question; `status` is shown to organizers and on the asker's own link."""
+
+    id: int
+    body: str
+    author_name: str | None
+    topic_id: int | None
+    candidate_ids: list[int]
+    answered_by_ids: list[int]
+    votes: int
+    status: QuestionStatus
+    created_at: datetime
+
+
+class QuestionAsked(SQLModel):
+    id: int
+    status: QuestionStatus
+    url: str | None = None
+
+
+class VoteResult(SQLModel):
+    question_id: int
+    votes: int
+    voted: bool

@@ -1,0 +1,505 @@
+"""Citizens' questions: asking, voting, moderating, merging, the screen, and what changed."""
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.i18n import gettext as _
+from app.models import (
+    Candidate,
+    Event,
+    EventCandidate,
+    EventStatus,
+    Question,
+    QuestionCandidate,
+    QuestionStatus,
+    QuestionVote,
+    Topic,
+    User,
+    utcnow,
+)
+from app.models.questions import QuestionCreate, QuestionModeration
+from app.security import hash_token, new_token
+from app.services import audit
+from app.services.access import require_event_writer
+from app.services.errors import Conflict, InvalidInput, NotFound
+
+PUBLIC = (QuestionStatus.approved, QuestionStatus.answered)
+
+
+def browser_id(*, secret: str, cookie: str) -> str:
+    """The stored identity of a browser: a keyed hash of its cookie, never the cookie itself."""
+    return hmac.new(secret.encode(), f"browser|{cookie}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question with the candidates it is addressed to and those who answered it."""
+
+    question: Question
+    addressed: list[Candidate]
+    answered_by: list[Candidate]
+    topic: Topic | None
+
+
+# --- asking ----------------------------------------------------------------------------------
+
+
+async def questions_open(
+    *, session: AsyncSession, event: Event, now: datetime | None = None
+) -> bool:
+    """Questions are taken from publication until the organizer closes the period."""
+    del session, now
+    return event.status == EventStatus.scheduled and event.questions_closed_at is None
+
+
+async def ask(
+    *,
+    session: AsyncSession,
+    event_id: int,
+    data: QuestionCreate,
+    asker: str | None,
+) -> tuple[Question, str]:
+    """A new pending question; returns it with the token of its private link."""
+    event = await session.get(Event, event_id)
+    if event is None or event.status == EventStatus.draft:
+        raise NotFound(_("No such event."))
+    if not await questions_open(session=session, event=event):
+        raise Conflict(_("Questions for this event are closed."))
+    errors: dict[str, str] = {}
+    if data.topic_id is not None and await session.get(Topic, data.topic_id) is None:
+        errors["topic_id"] = _("Choose a topic from the list.")
+    candidate_ids = list(dict.fromkeys(data.candidate_ids))
+    if candidate_ids:
+        invited = set(
+            (
+                await session.execute(
+                    select(EventCandidate.candidate_id).where(  # type: ignore[call-overload]
+                        col(EventCandidate.event_id) == event_id
+                    )
+                )
+            ).scalars()
+        )
+        if not set(candidate_ids) <= invited:
+            errors["candidate_ids"] = _("Choose candidates of this event.")
+    if errors:
+        raise InvalidInput(errors)
+    token = new_token()
+    question = Question(
+        event_id=event_id,
+        body=data.body,
+        author_name=data.author_name or None,
+        topic_id=data.topic_id,
+        asker=asker,
+        token_hash=hash_token(token),
+    )
+    session.add(question)
+    await session.flush()
+    session.add_all(
+        QuestionCandidate(question_id=question.id, candidate_id=c)  # type: ignore[arg-type]
+        for c in candidate_ids
+    )
+    return question, token
+
+
+async def question_by_token(*, session: AsyncSession, token: str) -> Question | None:
+    if not token or len(token) > 200:
+        return None
+    return await session.scalar(
+        select(Question).where(col(Question.token_hash) == hash_token(token))
+    )
+
+
+async def asked_by(*, session: AsyncSession, event_id: int, asker: str) -> list[Question]:
+    """The questions this browser sent to this event, newest first (shown only to it)."""
+    statement = (
+        select(Question)
+        .where(col(Question.event_id) == event_id, col(Question.asker) == asker)
+        .order_by(col(Question.created_at).desc())
+    )
+    return list((await session.execute(statement)).scalars())
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def _views(session: AsyncSession, questions: list[Question]) -> list[QuestionView]:
+    """Attaches candidates and topics in two queries, whatever the number of questions."""
+    ids = [q.id for q in questions]
+    links: dict[int, list[tuple[QuestionCandidate, Candidate]]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(QuestionCandidate, Candidate)
+            .join(Candidate, col(Candidate.id) == col(QuestionCandidate.candidate_id))
+            .where(col(QuestionCandidate.question_id).in_(ids))
+            .order_by(col(Candidate.full_name))
+        )
+        for link, candidate in rows.all():
+            links[link.question_id].append((link, candidate))
+    topic_ids = {q.topic_id for q in questions if q.topic_id}
+    topics = {}
+    if topic_ids:
+        found = await session.execute(select(Topic).where(col(Topic.id).in_(topic_ids)))
+        topics = {t.id: t for t in found.scalars()}
+    return [
+        QuestionView(
+            question=q,
+            addressed=[c for link, c in links[q.id or 0] if link.addressed],
+            answered_by=[c for link, c in links[q.id or 0] if link.answered],
+            topic=topics.get(q.topic_id),
+        )
+        for q in questions
+    ]
+
+
+async def public_questions(
+    *, session: AsyncSession, event_id: int, sort: str = "votes", limit: int = 200
+) -> list[QuestionView]:
+    """Approved and answered questions, most voted (or newest) first."""
+    order = (
+        [col(Question.created_at).desc(), col(Question.id).desc()]
+        if sort == "newest"
+        else [col(Question.votes).desc(), col(Question.created_at), col(Question.id)]
+    )
+    statement = (
+        select(Question)
+        .where(col(Question.event_id) == event_id, col(Question.status).in_(PUBLIC))
+        .order_by(*order)
+        .limit(limit)
+    )
+    return await _views(session, list((await session.execute(statement)).scalars()))
+
+
+async def moderation_queue(
+    *, session: AsyncSession, actor: User, event_id: int
+) -> dict[QuestionStatus, list[QuestionView]]:
+    """Every question of the event by status, for its organizers."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound(_("No such event."))
+    require_event_writer(actor, event)
+    statement = (
+        select(Question)
+        .where(col(Question.event_id) == event_id, col(Question.merged_into_id).is_(None))
+        .order_by(col(Question.created_at))
+    )
+    views = await _views(session, list((await session.execute(statement)).scalars()))
+    grouped: dict[QuestionStatus, list[QuestionView]] = {s: [] for s in QuestionStatus}
+    for view in views:
+        grouped[view.question.status].append(view)
+    grouped[QuestionStatus.approved].sort(key=lambda v: (-v.question.votes, v.question.created_at))
+    return grouped
+
+
+async def on_screen(*, session: AsyncSession, event_id: int) -> QuestionView | None:
+    """The question the moderator put on the screen last (if still public)."""
+    question = await session.scalar(
+        select(Question)
+        .where(
+            col(Question.event_id) == event_id,
+            col(Question.on_screen_at).is_not(None),
+            col(Question.status).in_(PUBLIC),
+        )
+        .order_by(col(Question.on_screen_at).desc())
+        .limit(1)
+    )
+    return (await _views(session, [question]))[0] if question else None
+
+
+async def version(*, session: AsyncSession, event_id: int) -> str:
+    """Changes whenever anything a page shows about the event's questions changes."""
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.max(col(Question.updated_at)),
+                func.coalesce(func.sum(col(Question.votes)), 0),
+            ).where(col(Question.event_id) == event_id)
+        )
+    ).one()
+    closed = await session.scalar(
+        select(Event.questions_closed_at).where(col(Event.id) == event_id)  # type: ignore[call-overload]
+    )
+    raw = f"{row[0]}|{row[1]}|{row[2]}|{closed}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+# --- voting ----------------------------------------------------------------------------------
+
+
+async def _public_question(session: AsyncSession, question_id: int) -> Question:
+    question = await session.get(Question, question_id)
+    if question is None or question.status not in PUBLIC or question.merged_into_id:
+        raise NotFound(_("No such question."))
+    return question
+
+
+async def vote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
+    """One vote per browser: a second vote changes nothing. Returns (votes, voted)."""
+    await _public_question(session, question_id)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    inserted = await session.execute(
+        insert(QuestionVote)
+        .values(question_id=question_id, voter=voter, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["question_id", "voter"])
+        .returning(col(QuestionVote.question_id))
+    )
+    if inserted.first() is not None:
+        await session.execute(
+            update(Question)
+            .where(col(Question.id) == question_id)
+            .values(votes=col(Question.votes) + 1, updated_at=utcnow())
+        )
+    votes = await session.scalar(select(Question.votes).where(col(Question.id) == question_id))  # type: ignore[call-overload]
+    return int(votes or 0), True
+
+
+async def unvote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
+    """Takes this browser's vote back (nothing happens if it had none)."""
+    await _public_question(session, question_id)
+    removed = await session.execute(
+        delete(QuestionVote)
+        .where(col(QuestionVote.question_id) == question_id, col(QuestionVote.voter) == voter)
+        .returning(col(QuestionVote.question_id))
+    )
+    if removed.first() is not None:
+        await session.execute(
+            update(Question)
+            .where(col(Question.id) == question_id)
+            .values(votes=col(Question.votes) - 1, updated_at=utcnow())
+        )
+    votes = await session.scalar(select(Question.votes).where(col(Question.id) == question_id))  # type: ignore[call-overload]
+    return int(votes or 0), False
+
+
+async def voted_by(*, session: AsyncSession, event_id: int, voter: str) -> set[int]:
+    """The ids of this event's questions this browser voted for."""
+    rows = await session.execute(
+        select(QuestionVote.question_id)  # type: ignore[call-overload]
+        .join(Question, col(Question.id) == col(QuestionVote.question_id))
+        .where(col(Question.event_id) == event_id, col(QuestionVote.voter) == voter)
+    )
+    return set(rows.scalars())
+
+
+# --- moderating ------------------------------------------------------------------------------
+
+
+async def _for_moderation(session: AsyncSession, actor: User, question_id: int) -> Question:
+    question = await session.scalar(
+        select(Question).where(col(Question.id) == question_id).with_for_update()
+    )
+    if question is None:
+        raise NotFound(_("No such question."))
+    event = await session.get(Event, question.event_id)
+    assert event is not None  # foreign key
+    require_event_writer(actor, event)
+    return question
+
+
+async def moderate(
+    *, session: AsyncSession, actor: User, question_id: int, data: QuestionModeration
+) -> Question:
+    """Approve, reject (with a private reason), fix spelling (keeping the original), answer."""
+    question = await _for_moderation(session, actor, question_id)
+    now = utcnow()
+    changes: dict[str, object] = {}
+    if data.body is not None and data.body != question.body:
+        if question.original_body is None:
+            question.original_body = question.body
+        changes["body"] = [question.body, data.body]
+        question.body = data.body
+    if data.answered_by_ids is not None:
+        await _set_answered_by(session, question, data.answered_by_ids)
+        changes["answered_by_ids"] = data.answered_by_ids
+        if data.status is None and data.answered_by_ids:
+            data = data.model_copy(update={"status": QuestionStatus.answered})
+    if data.status is not None and data.status != question.status:
+        if question.merged_into_id is not None:
+            raise Conflict(_("This question was merged into another one."), field="status")
+        changes["status"] = [question.status, data.status]
+        question.status = data.status
+        if data.status == QuestionStatus.approved and question.approved_at is None:
+            question.approved_at = now
+        if data.status == QuestionStatus.answered:
+            question.approved_at = question.approved_at or now
+            question.answered_at = now
+        if data.status == QuestionStatus.rejected:
+            question.rejection_reason = data.rejection_reason or None
+            question.on_screen_at = None
+    if changes:
+        question.updated_at = now
+        audit.record(
+            session=session,
+            user=actor,
+            action="question.moderate",
+            entity_type="question",
+            entity_id=question_id,
+            details=changes,
+        )
+    return question
+
+
+async def _set_answered_by(
+    session: AsyncSession, question: Question, candidate_ids: list[int]
+) -> None:
+    invited = set(
+        (
+            await session.execute(
+                select(EventCandidate.candidate_id).where(  # type: ignore[call-overload]
+                    col(EventCandidate.event_id) == question.event_id
+                )
+            )
+        ).scalars()
+    )
+    if not set(candidate_ids) <= invited:
+        raise InvalidInput({"answered_by_ids": _("Choose candidates of this event.")})
+    links = {
+        link.candidate_id: link
+        for link in (
+            await session.execute(
+                select(QuestionCandidate).where(col(QuestionCandidate.question_id) == question.id)
+            )
+        ).scalars()
+    }
+    for candidate_id, link in links.items():
+        link.answered = candidate_id in candidate_ids
+    for candidate_id in set(candidate_ids) - set(links):
+        session.add(
+            QuestionCandidate(
+                question_id=question.id,  # type: ignore[arg-type]
+                candidate_id=candidate_id,
+                addressed=False,
+                answered=True,
+            )
+        )
+
+
+async def merge(*, session: AsyncSession, actor: User, question_id: int, into_id: int) -> Question:
+    """Folds a duplicate into the question kept: its votes move (once per browser), it hides."""
+    if question_id == into_id:
+        raise InvalidInput({"into_id": _("A question cannot be merged into itself.")})
+    source = await _for_moderation(session, actor, question_id)
+    target = await _for_moderation(session, actor, into_id)
+    if source.event_id != target.event_id:
+        raise InvalidInput({"into_id": _("Both questions must belong to the same event.")})
+    if target.merged_into_id is not None:
+        raise InvalidInput({"into_id": _("That question was itself merged into another one.")})
+    voters = set(
+        (
+            await session.execute(
+                select(QuestionVote.voter).where(col(QuestionVote.question_id) == question_id)  # type: ignore[call-overload]
+            )
+        ).scalars()
+    )
+    already = set(
+        (
+            await session.execute(
+                select(QuestionVote.voter).where(col(QuestionVote.question_id) == into_id)  # type: ignore[call-overload]
+            )
+        ).scalars()
+    )
+    now = utcnow()
+    session.add_all(
+        QuestionVote(question_id=into_id, voter=v, created_at=now) for v in voters - already
+    )
+    await session.execute(delete(QuestionVote).where(col(QuestionVote.question_id) == question_id))
+    target.votes += len(voters - already)
+    target.updated_at = now
+    if target.status == QuestionStatus.pending and source.status in PUBLIC:
+        target.status = QuestionStatus.approved
+        target.approved_at = now
+    source.merged_into_id = into_id
+    source.votes = 0
+    source.status = QuestionStatus.rejected
+    source.on_screen_at = None
+    source.updated_at = now
+    audit.record(
+        session=session,
+        user=actor,
+        action="question.merge",
+        entity_type="question",
+        entity_id=question_id,
+        details={"into_id": into_id, "votes_moved": len(voters - already)},
+    )
+    return target
+
+
+async def put_on_screen(*, session: AsyncSession, actor: User, question_id: int) -> Question:
+    """Makes this the question the room sees (approving it if it was pending)."""
+    question = await _for_moderation(session, actor, question_id)
+    if question.status in (QuestionStatus.rejected,) or question.merged_into_id:
+        raise Conflict(_("Only a published question can go on the screen."), field="status")
+    now = utcnow()
+    if question.status == QuestionStatus.pending:
+        question.status = QuestionStatus.approved
+        question.approved_at = now
+    question.on_screen_at = now
+    question.updated_at = now
+    return question
+
+
+async def set_question_period(
+    *, session: AsyncSession, actor: User, event_id: int, open_: bool
+) -> Event:
+    """Opens or closes the question period of an event."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound(_("No such event."))
+    require_event_writer(actor, event)
+    event.questions_closed_at = None if open_ else utcnow()
+    audit.record(
+        session=session,
+        user=actor,
+        action="event.questions_open" if open_ else "event.questions_closed",
+        entity_type="event",
+        entity_id=event_id,
+    )
+    return event
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Lower case, no punctuation, no diacritics (ë → e, ç → c), single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1: how alike two questions read once case, punctuation and diacritics are ignored."""
+    left, right = normalize(a), normalize(b)
+    if not left or not right:
+        return 0.0
+    words_a, words_b = set(left.split()), set(right.split())
+    overlap = len(words_a & words_b) / len(words_a | words_b)
+    return max(overlap, SequenceMatcher(None, left, right).ratio())
+
+
+def likely_duplicates(
+    views: list[QuestionView], candidates: list[QuestionView], threshold: float = 0.6
+) -> dict[int, list[QuestionView]]:
+    """For each question in `views`, the questions among `candidates` that read alike."""
+    found: dict[int, list[QuestionView]] = {}
+    for view in views:
+        alike = [
+            other
+            for other in candidates
+            if other.question.id != view.question.id
+            and similarity(view.question.body, other.question.body) >= threshold
+        ]
+        if alike:
+            found[view.question.id or 0] = alike
+    return found
