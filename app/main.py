@@ -28,14 +28,17 @@ from app.routers import (
     events,
     health,
     manage,
+    manage_attendance,
     manage_catalog,
     manage_events,
     pages,
+    registrations,
 )
 from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
 from app.services.errors import InvalidInput, ServiceError
 from app.services.ratelimit import RateLimited
 from app.templating import STATIC_DIR, environment, render
+from app.voters import VoterCookieMiddleware
 
 logger = logging.getLogger("app")
 
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
     )
+    app.add_middleware(VoterCookieMiddleware, secure=settings.https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
@@ -114,11 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         manage,
         manage_catalog,
         manage_events,
+        manage_attendance,
         health,
         api,
         docs,
         api_scheduling,
         api_attendance,
+        registrations,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)

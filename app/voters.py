@@ -1,0 +1,67 @@
+"""The voter: a browser, known by a long-lived random cookie set on its first contact."""
+
+import secrets
+from http.cookies import SimpleCookie
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.deps import SettingsDep
+from app.security import ASGIApp, Message, Receive, Scope, Send
+from app.services.questions import browser_id
+
+VOTER_COOKIE = "pf_voter"
+_MAX_AGE = 60 * 60 * 24 * 730
+_SKIP = ("/static/", "/healthz")
+
+
+def _cookie_value(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed header is treated as no cookie
+                return None
+            morsel = jar.get(VOTER_COOKIE)
+            if morsel and 20 <= len(morsel.value) <= 64:
+                return morsel.value
+    return None
+
+
+class VoterCookieMiddleware:
+    """Gives every browser a voter cookie on first contact (pages and API calls alike)."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(_SKIP):
+            await self.app(scope, receive, send)
+            return
+        value = _cookie_value(scope)
+        fresh = value is None
+        if value is None:
+            value = secrets.token_urlsafe(24)
+        scope.setdefault("state", {})["voter_cookie"] = value
+
+        async def send_with_cookie(message: Message) -> None:
+            if fresh and message["type"] == "http.response.start":
+                cookie = (
+                    f"{VOTER_COOKIE}={value}; Max-Age={_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax"
+                    + ("; Secure" if self.secure else "")
+                )
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def get_voter(request: Request, settings: SettingsDep) -> str:
+    """This browser's stored identity (a keyed hash of its cookie)."""
+    cookie = request.scope.get("state", {}).get("voter_cookie") or request.cookies.get(VOTER_COOKIE)
+    return browser_id(secret=settings.secret_key, cookie=cookie or "anonymous")
+
+
+VoterDep = Annotated[str, Depends(get_voter)]
