@@ -133,7 +133,7 @@ async def asked_by(*, session: AsyncSession, event_id: int, asker: str) -> list[
 # --- reading ---------------------------------------------------------------------------------
 
 
-async def _views(session: AsyncSession, questions: list[Question]) -> list[QuestionView]:
+async def views(*, session: AsyncSession, questions: list[Question]) -> list[QuestionView]:
     """Attaches candidates and topics in two queries, whatever the number of questions."""
     ids = [q.id for q in questions]
     links: dict[int, list[tuple[QuestionCandidate, Candidate]]] = defaultdict(list)
@@ -177,7 +177,9 @@ async def public_questions(
         .order_by(*order)
         .limit(limit)
     )
-    return await _views(session, list((await session.execute(statement)).scalars()))
+    return await views(
+        session=session, questions=list((await session.execute(statement)).scalars())
+    )
 
 
 async def moderation_queue(
@@ -193,9 +195,11 @@ async def moderation_queue(
         .where(col(Question.event_id) == event_id, col(Question.merged_into_id).is_(None))
         .order_by(col(Question.created_at))
     )
-    views = await _views(session, list((await session.execute(statement)).scalars()))
+    found = await views(
+        session=session, questions=list((await session.execute(statement)).scalars())
+    )
     grouped: dict[QuestionStatus, list[QuestionView]] = {s: [] for s in QuestionStatus}
-    for view in views:
+    for view in found:
         grouped[view.question.status].append(view)
     grouped[QuestionStatus.approved].sort(key=lambda v: (-v.question.votes, v.question.created_at))
     return grouped
@@ -213,7 +217,7 @@ async def on_screen(*, session: AsyncSession, event_id: int) -> QuestionView | N
         .order_by(col(Question.on_screen_at).desc())
         .limit(1)
     )
-    return (await _views(session, [question]))[0] if question else None
+    return (await views(session=session, questions=[question]))[0] if question else None
 
 
 async def version(*, session: AsyncSession, event_id: int) -> str:
