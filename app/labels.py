@@ -4,11 +4,15 @@ from enum import Enum
 
 from app.i18n import gettext as _
 from app.models import (
+    AgeGroup,
     ElectionKind,
     EventKind,
     EventStatus,
+    Gender,
     InvitationStatus,
     Office,
+    RegistrationSource,
+    RegistrationStatus,
     Role,
 )
 
@@ -37,6 +41,19 @@ def label(value: Enum | None) -> str:
         (Office.council, _("Candidate for council")),
         (Role.admin, _("Network admin")),
         (Role.organizer, _("Organizer")),
+        (Gender.female, _("Woman")),
+        (Gender.male, _("Man")),
+        (Gender.other, _("Other")),
+        (AgeGroup.under_18, _("Under 18")),
+        (AgeGroup.age_18_29, _("18–29")),
+        (AgeGroup.age_30_44, _("30–44")),
+        (AgeGroup.age_45_64, _("45–64")),
+        (AgeGroup.age_65_plus, _("65 and over")),
+        (RegistrationStatus.confirmed, _("Registered")),
+        (RegistrationStatus.waitlisted, _("On the waitlist")),
+        (RegistrationStatus.cancelled, _("Cancelled")),
+        (RegistrationSource.online, _("Online")),
+        (RegistrationSource.walk_in, _("Walk-in")),
     ]
     for member, text in labels:
         if type(member) is type(value) and member.value == value.value:
@@ -45,10 +62,10 @@ def label(value: Enum | None) -> str:
 
 
 def invitation_action(status: InvitationStatus) -> str:
-    """The button that sets an invitation to `status`."""
+    """The button that sets an invitation to `status` (a verb, unlike the status label)."""
     return {
         InvitationStatus.invited: _("Back to invited"),
-        InvitationStatus.confirmed: _("Confirmed"),
-        InvitationStatus.declined: _("Declined"),
-        InvitationStatus.attended: _("Attended"),
+        InvitationStatus.confirmed: _("Confirm"),
+        InvitationStatus.declined: _("Mark declined"),
+        InvitationStatus.attended: _("Mark attended"),
     }[status]

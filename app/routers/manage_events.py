@@ -11,9 +11,10 @@ from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
 from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.labels import label
-from app.models import EventKind, InvitationStatus, utcnow
+from app.models import EventKind, InvitationStatus, Organization, utcnow
 from app.models.events import EventCreate, EventUpdate
 from app.routers.forms import form_values, parse_input, see_other
+from app.routers.manage_attendance import event_attendance
 from app.services import elections, events, scheduling
 from app.services.access import can_write_for_organization
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, ServiceError
@@ -87,7 +88,10 @@ async def _form_context(
 def _candidate_label(row: elections.CandidateListing) -> str:
     party = row.party.abbreviation if row.party else _("independent")
     office = label(row.candidate.office)
-    return f"{row.candidate.full_name} ({party}) · {office}, {row.municipality.name}"
+    return (
+        f"{row.candidate.full_name} ({party}) · {office}, {row.municipality.name}"
+        f" · {row.election.name}"
+    )
 
 
 def _int(value: Any) -> int | None:
@@ -106,6 +110,9 @@ async def new_event(request: Request, principal: CurrentPrincipal, session: Sess
     }
     if principal.user.organization_id:
         values["organization_id"] = principal.user.organization_id
+        organization = await session.get(Organization, principal.user.organization_id)
+        if organization is not None:
+            values["municipality_id"] = organization.municipality_id
     context = await _form_context(session=session, principal=principal, values=values)
     return render(request, "manage/events/form.html", {**context, "event": None, "errors": {}})
 
@@ -177,7 +184,8 @@ async def event_page(
     request: Request, event_id: int, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     item = await _event_or_404(session, event_id)
-    return render(request, "manage/events/detail.html", _detail_context(item, principal))
+    context = _detail_context(item, principal)
+    return render(request, "manage/events/detail.html", await _with_attendance(session, context))
 
 
 def _detail_context(
@@ -193,6 +201,15 @@ def _detail_context(
         "errors": {},
         **extra,
     }
+
+
+async def _with_attendance(session: AsyncSession, context: dict[str, Any]) -> dict[str, Any]:
+    """Adds the attendance card's counts and figures, for the organizing organization only."""
+    if context["can_write"]:
+        context["attendance"] = await event_attendance(
+            session=session, event_id=context["event"].id
+        )
+    return context
 
 
 @router.get("/{event_id}/edit", name="edit_event")
@@ -269,10 +286,11 @@ async def change_status(
             raise HTTPException(status_code=403, detail=error.message) from error
         item = await _event_or_404(session, event_id)
         errors = error.errors if isinstance(error, InvalidInput) else {"status": error.message}
+        context = _detail_context(item, principal, errors=errors, values=values)
         return render(
             request,
             "manage/events/detail.html",
-            _detail_context(item, principal, errors=errors, values=values),
+            await _with_attendance(session, context),
             status_code=400,
         )
     await session.commit()
@@ -329,10 +347,11 @@ async def set_invitation(
             status_code=409 if error else 200,
         )
     if error:
+        context = _detail_context(item, principal, invitation_error=(candidate_id, error))
         return render(
             request,
             "manage/events/detail.html",
-            _detail_context(item, principal, invitation_error=(candidate_id, error)),
+            await _with_attendance(session, context),
             status_code=409,
         )
     return see_other(f"/manage/events/{event_id}#candidates")
