@@ -209,6 +209,33 @@ def revoke_api_token(
     typer.echo(f"Token {token_id} revoked.")
 
 
+@cli.command("purge-personal-data")
+def purge_personal_data(
+    older_than: Annotated[
+        int,
+        typer.Option(
+            "--older-than",
+            min=0,
+            metavar="DAYS",
+            help="Only events that ended more than DAYS days ago.",
+        ),
+    ],
+) -> None:
+    """Blank the names and contacts of past events' registrations, keeping the counts.
+
+    Statuses, check-ins, gender and age group stay, so attendance figures still add up.
+    """
+    from app.services import attendance
+
+    blanked = _with_session(
+        lambda session: attendance.purge_personal_data(session=session, older_than_days=older_than)
+    )
+    typer.echo(
+        f"Blanked the names and contacts of {blanked} registrations "
+        f"of events that ended more than {older_than} days ago."
+    )
+
+
 def main() -> None:
     cli()
 

@@ -38,8 +38,16 @@ class Settings(BaseSettings):
     rate_limit_login_ip: str = "30/900"
     rate_limit_login_account: str = "10/900"
     rate_limit_registration_ip: str = "60/600"
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=20, ge=0)
+    # many citizens share one IP (venue Wi-Fi, carrier NAT): per-IP limits let 300 take part
+    rate_limit_question_ip: str = "600/600"
+    rate_limit_question_browser: str = "6/300"
+    rate_limit_vote_ip: str = "6000/600"
+    rate_limit_vote_browser: str = "300/600"
+    # per worker process: 4 workers × (5 + 5) stay well under PostgreSQL's 100 connections;
+    # more would only queue on the same row locks
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
 
     @field_validator("rate_limits", mode="before")
@@ -53,6 +61,10 @@ class Settings(BaseSettings):
         "rate_limit_login_ip",
         "rate_limit_login_account",
         "rate_limit_registration_ip",
+        "rate_limit_question_ip",
+        "rate_limit_question_browser",
+        "rate_limit_vote_ip",
+        "rate_limit_vote_browser",
         mode="before",
     )
     @classmethod

@@ -34,6 +34,7 @@ def create_engine(settings: Settings, *, foreign_keys: bool = True) -> AsyncEngi
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
         pool_recycle=1800,
     )
 
@@ -56,11 +57,17 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int, *, foreign_keys
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds only A-Z; searches must fold Ë and Ç too, as on PostgreSQL
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 class Database:

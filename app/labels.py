@@ -11,6 +11,7 @@ from app.models import (
     Gender,
     InvitationStatus,
     Office,
+    QuestionStatus,
     RegistrationSource,
     RegistrationStatus,
     Role,
@@ -41,8 +42,8 @@ def label(value: Enum | None) -> str:
         (Office.council, _("Candidate for council")),
         (Role.admin, _("Network admin")),
         (Role.organizer, _("Organizer")),
-        (Gender.female, _("Woman")),
-        (Gender.male, _("Man")),
+        (Gender.female, _("Female")),
+        (Gender.male, _("Male")),
         (Gender.other, _("Other")),
         (AgeGroup.under_18, _("Under 18")),
         (AgeGroup.age_18_29, _("18–29")),
@@ -54,6 +55,10 @@ def label(value: Enum | None) -> str:
         (RegistrationStatus.cancelled, _("Cancelled")),
         (RegistrationSource.online, _("Online")),
         (RegistrationSource.walk_in, _("Walk-in")),
+        (QuestionStatus.pending, _("Waiting for approval")),
+        (QuestionStatus.approved, _("Approved")),
+        (QuestionStatus.rejected, _("Not published")),
+        (QuestionStatus.answered, _("Answered")),
     ]
     for member, text in labels:
         if type(member) is type(value) and member.value == value.value:

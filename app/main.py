@@ -5,12 +5,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from http.cookies import SimpleCookie
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -23,6 +25,7 @@ from app.routers import (
     accounts,
     api,
     api_attendance,
+    api_questions,
     api_scheduling,
     docs,
     events,
@@ -31,13 +34,15 @@ from app.routers import (
     manage_attendance,
     manage_catalog,
     manage_events,
+    moderation,
     pages,
+    questions,
     registrations,
 )
 from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
 from app.services.errors import InvalidInput, ServiceError
 from app.services.ratelimit import RateLimited
-from app.templating import STATIC_DIR, environment, render
+from app.templating import STATIC_DIR, environment, is_htmx, render
 from app.voters import VoterCookieMiddleware
 
 logger = logging.getLogger("app")
@@ -124,7 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs,
         api_scheduling,
         api_attendance,
+        api_questions,
         registrations,
+        questions,
+        moderation,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)
@@ -142,6 +150,11 @@ def _add_error_handlers(app: FastAPI) -> None:
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
+        if exc.status_code == 401 and is_htmx(request):
+            # a fragment must not swap the sign-in page in; htmx follows HX-Redirect instead
+            page = urlsplit(request.headers.get("hx-current-url", "")).path or "/"
+            login = request.app.url_path_for("login_form") + f"?next={quote(page, safe='/')}"
+            return Response(status_code=401, headers={"HX-Redirect": login})
         if exc.status_code == 401 and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(
@@ -211,6 +224,30 @@ def _add_error_handlers(app: FastAPI) -> None:
             "errors/error.html",
             {"status": 429, "message": message, "detail": None},
             status_code=429,
+            headers=headers,
+        )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        """No connection to be had, or SQLite still locked after the busy timeout: try again."""
+        text = str(exc).lower()
+        busy = isinstance(exc, SQLAlchemyTimeoutError) or any(
+            sign in text for sign in ("too many clients", "database is locked", "connection")
+        )
+        if not busy:
+            return await server_error(request, exc)
+        logger.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        message = _("The service is very busy right now. Please try again in a moment.")
+        headers = {"Retry-After": "2"}
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=503, headers=headers)
+        return render(
+            request,
+            "errors/error.html",
+            {"status": 503, "message": message, "detail": None},
+            status_code=503,
             headers=headers,
         )
 

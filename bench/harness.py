@@ -1,6 +1,7 @@
 """Benchmark building blocks: servers as subprocesses, a closed-loop load generator, tables."""
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,13 +230,25 @@ class LoadResult:
         }
 
 
-async def _load(urls: Sequence[str], concurrency: int, seconds: float, warmup: float) -> LoadResult:
+async def _load(
+    urls: Sequence[str],
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    json_body: Callable[[int], Any] | None = None,
+) -> LoadResult:
     """C closed-loop clients, each with its own httpx.AsyncClient (one keep-alive connection)."""
     # One shared AsyncClient with a pool of C connections costs the generator CPU that grows
     # with C (httpcore scans its pool on every request): ~8 ms a request at C=50, ~1 ms this way.
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    sequence = itertools.count()  # numbers every request body, warm-up included
+
+    async def send(client: httpx.AsyncClient, url: str) -> httpx.Response:
+        if json_body is None:
+            return await client.get(url)
+        return await client.post(url, json=json_body(next(sequence)))
 
     async def client_loop(
         client: httpx.AsyncClient, worker: int, until: float, record: bool
@@ -246,7 +259,7 @@ async def _load(urls: Sequence[str], concurrency: int, seconds: float, warmup: f
             i += 1
             start = time.perf_counter()
             try:
-                status = str((await client.get(url)).status_code)
+                status = str((await send(client, url)).status_code)
             except httpx.HTTPError as error:
                 status = type(error).__name__
             if record:
@@ -273,15 +286,25 @@ async def _load(urls: Sequence[str], concurrency: int, seconds: float, warmup: f
 
 
 def load(
-    urls: str | Sequence[str], concurrency: int, seconds: float, warmup: float = 2.0
+    urls: str | Sequence[str],
+    concurrency: int,
+    seconds: float,
+    warmup: float = 2.0,
+    *,
+    json_body: Callable[[int], Any] | None = None,
 ) -> LoadResult:
-    """C clients each GET the URL(s) in a closed loop for `seconds` after a warm-up."""
+    """C clients each GET the URL(s) in a closed loop for `seconds` after a warm-up.
+
+    With `json_body` they POST instead: `json_body(n)` makes the n-th request's JSON body
+    (n counts from 0 over the whole run, warm-up included, so every body can be unique).
+    """
     url_list = [urls] if isinstance(urls, str) else list(urls)
+    work = _load(url_list, concurrency, seconds, warmup, json_body)
     try:
         import uvloop
     except ImportError:
-        return asyncio.run(_load(url_list, concurrency, seconds, warmup))
-    return uvloop.run(_load(url_list, concurrency, seconds, warmup))
+        return asyncio.run(work)
+    return uvloop.run(work)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

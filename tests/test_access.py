@@ -83,6 +83,9 @@ async def clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-
         )
     event_id, candidate_id, election_id = await _scheduled_event(db, world)
     party_id = await _party(db)
+    ticket_token, ticket_code = await _registration(db, event_id)
+    question_id = await _approved_question(db, event_id)
+    question_token, asked_id = await _asked_question(db, event_id)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -90,8 +93,16 @@ async def clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-
         "slug": world.municipality.slug,
         "election_id": str(election_id),
         "party_id": str(party_id),
+        "token": ticket_token,
+        "question_id": str(question_id),
+        "question_token": question_token,
     }
-    return Clients(browsers, values, {"municipality_ids": [world.municipality.id]})
+    body_values = {
+        "municipality_ids": [world.municipality.id],
+        "code": ticket_code,
+        "into_id": asked_id,
+    }
+    return Clients(browsers, values, body_values)
 
 
 async def _party(db) -> int:  # type: ignore[no-untyped-def]
@@ -102,6 +113,51 @@ async def _party(db) -> int:  # type: ignore[no-untyped-def]
         session.add(party)
         await session.commit()
     return party.id or 0
+
+
+async def _registration(db, event_id: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A citizen's registration for the event; its private ticket token and its code."""
+    from app.models.attendance import RegistrationCreate
+    from app.services import attendance
+
+    async with db.write() as session:
+        ticket = await attendance.register(
+            session=session,
+            event_id=event_id,
+            data=RegistrationCreate(name="Qytetari i Matricës", consent=True),
+            secret="access-matrix",
+        )
+        await session.commit()
+    return ticket.token, ticket.registration.code
+
+
+async def _approved_question(db, event_id: int) -> int:  # type: ignore[no-untyped-def]
+    """An approved question of the event (public routes vote on it, organizers moderate it)."""
+    from app.models import Question, QuestionStatus, utcnow
+
+    async with db.write() as session:
+        question = Question(
+            event_id=event_id,
+            body="Kur do të ketë ujë 24 orë në lagjen tonë?",
+            status=QuestionStatus.approved,
+            approved_at=utcnow(),
+        )
+        session.add(question)
+        await session.commit()
+    return question.id or 0
+
+
+async def _asked_question(db, event_id: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """A citizen's pending question to the event; the token of its private link, its id."""
+    from app.models.questions import QuestionCreate
+    from app.services import questions
+
+    async with db.write() as session:
+        question, token = await questions.ask(
+            session=session, event_id=event_id, data=QuestionCreate(body="Pyetja ime"), asker=None
+        )
+        await session.commit()
+    return token, question.id or 0
 
 
 async def _scheduled_event(db, world: World) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
@@ -164,8 +220,15 @@ async def request_as(clients: Clients, role: str, method: str, path: str) -> htt
 @pytest.mark.parametrize("role", ROLES)
 async def test_access_matrix(clients: Clients, role: str) -> None:
     failures = []
-    # signing out ends the session the other checks use, so it goes last
-    for (method, path), access in sorted(ROUTES.items(), key=lambda i: (i[0][1] == "/logout", i)):
+
+    # signing out ends the session the other checks use, so it goes last; moderating may reject
+    # the shared question (which then takes no votes), so it goes just before
+    def order(item: tuple[tuple[str, str], Access]) -> tuple[bool, bool, object]:
+        path = item[0][1]
+        moderates = path.startswith("/manage/questions/") or path.endswith("/merge")
+        return (path == "/logout", moderates, item)
+
+    for (method, path), access in sorted(ROUTES.items(), key=order):
         response = await request_as(clients, role, method, path)
         status = response.status_code
         location = response.headers.get("location", "")

@@ -102,3 +102,34 @@ async def test_signed_in_pages_redirect_to_sign_in_and_back(client: Browser, wor
     assert response.headers["location"] == "/login?next=/manage/tokens"
     login = await client.get(response.headers["location"])
     assert 'name="next" value="/manage/tokens"' in login.text
+
+
+async def test_an_htmx_request_after_the_session_ended_is_sent_to_sign_in(
+    client: Browser,
+) -> None:
+    response = await client.get(
+        "/manage/events",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/manage/events/7"},
+    )
+    assert response.status_code == 401
+    assert response.headers["hx-redirect"] == "/login?next=/manage/events/7"
+    assert response.text == ""
+
+
+async def test_a_busy_database_answers_503_with_retry_after(app: FastAPI) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    async def locked() -> None:
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    app.add_api_route("/locked", locked)
+    app.add_api_route("/api/v1/locked", locked)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        page = await client.get("/locked")
+        api = await client.get("/api/v1/locked")
+    assert page.status_code == 503
+    assert page.headers["retry-after"] == "2"
+    assert "Shërbimi është shumë i ngarkuar" in page.text
+    assert api.status_code == 503
+    assert api.json()["detail"]

@@ -11,11 +11,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.deps import SessionDep, SettingsDep, get_principal
-from app.models import EventKind
+from app.models import EventKind, EventStatus
 from app.models.events import PUBLIC_EVENT_STATUSES
+from app.routers import questions as question_pages
 from app.services import calendar, events
 from app.services.events import EventFilters
 from app.templating import render
+from app.voters import VoterDep
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
 
@@ -107,11 +109,29 @@ async def event_ics(event_id: int, session: SessionDep, settings: SettingsDep) -
 
 
 @router.get("/events/{event_id}", name="event")
-async def event_page(request: Request, event_id: int, session: SessionDep) -> Response:
+async def event_page(
+    request: Request,
+    event_id: int,
+    session: SessionDep,
+    voter: VoterDep,
+    sort: str = "votes",
+    sent: bool = False,
+) -> Response:
+    """The event, with its questions in the page (they work without JavaScript too)."""
     listing = await events.get_event(session=session, event_id=event_id)
     if listing is None or listing.event.status not in PUBLIC_EVENT_STATUSES:
         raise HTTPException(status_code=404)
-    return render(request, "public/event.html", {"item": listing})
+    if listing.event.status == EventStatus.cancelled:
+        return render(request, "public/event.html", {"item": listing})
+    context = await question_pages.section_context(
+        request=request,
+        session=session,
+        listing=listing,
+        voter=voter,
+        sort="newest" if sort == "newest" else "votes",
+        sent=sent,
+    )
+    return render(request, "public/event.html", context)
 
 
 @router.get("/municipalities/{slug}/events.ics", name="municipality_feed")

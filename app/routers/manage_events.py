@@ -15,6 +15,7 @@ from app.models import EventKind, InvitationStatus, Organization, utcnow
 from app.models.events import EventCreate, EventUpdate
 from app.routers.forms import form_values, parse_input, see_other
 from app.routers.manage_attendance import event_attendance
+from app.routers.moderation import question_counts
 from app.services import elections, events, scheduling
 from app.services.access import can_write_for_organization
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, ServiceError
@@ -185,6 +186,10 @@ async def event_page(
 ) -> Response:
     item = await _event_or_404(session, event_id)
     context = _detail_context(item, principal)
+    if context["can_write"]:  # the questions card: counts by status, links to moderation
+        context["question_summary"] = await question_counts(
+            session=session, actor=principal.user, event_id=event_id
+        )
     return render(request, "manage/events/detail.html", await _with_attendance(session, context))
 
 

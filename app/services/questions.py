@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -183,18 +184,17 @@ async def public_questions(
 
 
 async def moderation_queue(
-    *, session: AsyncSession, actor: User, event_id: int
+    *, session: AsyncSession, actor: User, event_id: int, include_merged: bool = False
 ) -> dict[QuestionStatus, list[QuestionView]]:
-    """Every question of the event by status, for its organizers."""
+    """Every question of the event by status, for its organizers (merged ones on request)."""
     event = await session.get(Event, event_id)
     if event is None:
         raise NotFound(_("No such event."))
     require_event_writer(actor, event)
-    statement = (
-        select(Question)
-        .where(col(Question.event_id) == event_id, col(Question.merged_into_id).is_(None))
-        .order_by(col(Question.created_at))
-    )
+    statement = select(Question).where(col(Question.event_id) == event_id)
+    if not include_merged:
+        statement = statement.where(col(Question.merged_into_id).is_(None))
+    statement = statement.order_by(col(Question.created_at))
     found = await views(
         session=session, questions=list((await session.execute(statement)).scalars())
     )
@@ -450,6 +450,13 @@ async def put_on_screen(*, session: AsyncSession, actor: User, question_id: int)
         question.approved_at = now
     question.on_screen_at = now
     question.updated_at = now
+    audit.record(
+        session=session,
+        user=actor,
+        action="question.on_screen",
+        entity_type="question",
+        entity_id=question_id,
+    )
     return question
 
 
@@ -475,6 +482,7 @@ async def set_question_period(
 # --- duplicates ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Lower case, no punctuation, no diacritics (ë → e, ç → c), single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -492,6 +500,22 @@ def similarity(a: str, b: str) -> float:
     return max(overlap, SequenceMatcher(None, left, right).ratio())
 
 
+def _alike(a: str, b: str, threshold: float) -> bool:
+    """similarity(a, b) >= threshold, deciding with the cheap bounds first."""
+    left, right = normalize(a), normalize(b)
+    if not left or not right:
+        return False
+    words_a, words_b = set(left.split()), set(right.split())
+    if len(words_a & words_b) / len(words_a | words_b) >= threshold:
+        return True
+    matcher = SequenceMatcher(None, left, right)
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and matcher.ratio() >= threshold
+    )
+
+
 def likely_duplicates(
     views: list[QuestionView], candidates: list[QuestionView], threshold: float = 0.6
 ) -> dict[int, list[QuestionView]]:
@@ -502,7 +526,7 @@ def likely_duplicates(
             other
             for other in candidates
             if other.question.id != view.question.id
-            and similarity(view.question.body, other.question.body) >= threshold
+            and _alike(view.question.body, other.question.body, threshold)
         ]
         if alike:
             found[view.question.id or 0] = alike

@@ -311,12 +311,16 @@ def new_page(chromium: Browser, server: LiveServer, watch: Watch) -> Iterator[Ne
 
 @pytest.fixture
 def screenshot() -> Callable[[Page, str], Path]:
-    """Saves a full-page screenshot as tests/e2e/screenshots/NAME.png (gitignored)."""
+    """Saves a full-page screenshot as tests/e2e/screenshots/NAME.png (gitignored).
+
+    caret="initial": Playwright's default ("hide") leaves an empty style="" on the focused
+    input, which htmx may copy into a swap, and the CSP then refuses it (a console error).
+    """
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def save(page: Page, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return save

@@ -1,0 +1,150 @@
+"""JSON API for questions: ask, list, moderate, merge, vote."""
+
+from fastapi import APIRouter, Request
+
+from app.config import parse_rate
+from app.deps import CurrentPrincipal, DatabaseDep, MaybePrincipal, SessionDep, SettingsDep
+from app.i18n import gettext as _
+from app.models import Event, EventStatus
+from app.models.questions import (
+    QuestionAsked,
+    QuestionCreate,
+    QuestionMerge,
+    QuestionModeration,
+    QuestionPublic,
+    VoteResult,
+)
+from app.services import questions, ratelimit
+from app.services.access import can_write_for_organization
+from app.services.errors import NotFound
+from app.voters import VoterDep
+
+router = APIRouter(prefix="/api/v1", tags=["questions"])
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _limit(
+    db: DatabaseDep, settings: SettingsDep, request: Request, voter: str, kind: str
+) -> None:
+    """Per IP and per browser; counted in the database, so every worker shares them."""
+    for scope, key, rate in (
+        ("ip", _client_ip(request), getattr(settings, f"rate_limit_{kind}_ip")),
+        ("browser", voter, getattr(settings, f"rate_limit_{kind}_browser")),
+    ):
+        limit, window = parse_rate(rate)
+        await ratelimit.hit(db=db, key=f"{kind}:{scope}:{key}", limit=limit, window=window)
+
+
+def _public(view: questions.QuestionView) -> QuestionPublic:
+    q = view.question
+    return QuestionPublic(
+        id=q.id or 0,
+        body=q.body,
+        author_name=q.author_name,
+        topic_id=q.topic_id,
+        candidate_ids=[c.id or 0 for c in view.addressed],
+        answered_by_ids=[c.id or 0 for c in view.answered_by],
+        votes=q.votes,
+        status=q.status,
+        created_at=q.created_at,
+    )
+
+
+@router.post("/events/{event_id}/questions", response_model=QuestionAsked, status_code=201)
+async def ask(
+    event_id: int,
+    data: QuestionCreate,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    voter: VoterDep,
+) -> QuestionAsked:
+    """A new question, `pending` until a moderator approves it. Closed period → 409."""
+    await _limit(db, settings, request, voter, "question")
+    question, token = await questions.ask(
+        session=session, event_id=event_id, data=data, asker=voter
+    )
+    await session.commit()
+    return QuestionAsked(
+        id=question.id or 0, status=question.status, url=f"{settings.base_url}/q/{token}"
+    )
+
+
+@router.get("/events/{event_id}/questions", response_model=list[QuestionPublic])
+async def list_questions(
+    event_id: int, session: SessionDep, principal: MaybePrincipal, sort: str = "votes"
+) -> list[QuestionPublic]:
+    """Public: approved and answered, with votes. The event's organizers: all, with status."""
+    event = await session.get(Event, event_id)
+    organizer = bool(
+        event and principal and can_write_for_organization(principal.user, event.organization_id)
+    )
+    if event is None or (event.status == EventStatus.draft and not organizer):
+        raise NotFound(_("No such event."))
+    if organizer and principal:
+        grouped = await questions.moderation_queue(
+            session=session, actor=principal.user, event_id=event_id
+        )
+        return [_public(view) for views in grouped.values() for view in views]
+    views = await questions.public_questions(session=session, event_id=event_id, sort=sort)
+    return [_public(view) for view in views]
+
+
+@router.patch("/questions/{question_id}", response_model=QuestionPublic)
+async def moderate(
+    question_id: int, data: QuestionModeration, principal: CurrentPrincipal, session: SessionDep
+) -> QuestionPublic:
+    """Approve, reject, answer (`answered_by_ids`), or fix the spelling (`body`)."""
+    question = await questions.moderate(
+        session=session, actor=principal.user, question_id=question_id, data=data
+    )
+    await session.commit()
+    return _public((await questions.views(session=session, questions=[question]))[0])
+
+
+@router.post("/questions/{question_id}/merge", response_model=QuestionPublic)
+async def merge(
+    question_id: int, data: QuestionMerge, principal: CurrentPrincipal, session: SessionDep
+) -> QuestionPublic:
+    """Folds this question into `into_id`; its votes move there, once per browser."""
+    target = await questions.merge(
+        session=session, actor=principal.user, question_id=question_id, into_id=data.into_id
+    )
+    await session.commit()
+    return _public((await questions.views(session=session, questions=[target]))[0])
+
+
+@router.post("/questions/{question_id}/votes", response_model=VoteResult)
+async def vote(
+    question_id: int,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    voter: VoterDep,
+) -> VoteResult:
+    """One vote per browser (the `pf_voter` cookie); voting again changes nothing."""
+    await _limit(db, settings, request, voter, "vote")
+    votes, voted = await questions.vote(session=session, question_id=question_id, voter=voter)
+    await session.commit()
+    return VoteResult(question_id=question_id, votes=votes, voted=voted)
+
+
+@router.delete("/questions/{question_id}/votes", response_model=VoteResult)
+async def unvote(
+    question_id: int,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    voter: VoterDep,
+) -> VoteResult:
+    """Takes this browser's vote back."""
+    await _limit(db, settings, request, voter, "vote")
+    votes, voted = await questions.unvote(session=session, question_id=question_id, voter=voter)
+    await session.commit()
+    return VoteResult(question_id=question_id, votes=votes, voted=voted)
