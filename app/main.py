@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     environment.auto_reload = settings.environment == "development"
     app.state.db = Database(settings)
 
-    app.add_middleware(GZipMiddleware, minimum_size=512)
+    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     app.add_middleware(
         LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
     )

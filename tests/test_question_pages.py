@@ -505,3 +505,28 @@ async def test_votes_are_rate_limited_per_browser(db: Database, stage: Stage) ->
         page = await browser.post(f"{url}/vote", data={"csrf_token": token})
         assert page.status_code == 429
         assert "<html" in page.text
+
+
+async def test_cached_list_items_carry_each_visitors_own_token_and_vote_state(
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage
+) -> None:
+    """The rendered items are shared between visitors; tokens and "you voted" are not."""
+    event_id = await add_event(db, stage)
+    await ask(citizen, event_id)
+    question = await only_question(db)
+    await approve(db, stage, question.id or 0)
+    mine = section((await citizen.get(f"/events/{event_id}")).text, "question-list")
+    theirs = section((await neighbour.get(f"/events/{event_id}")).text, "question-list")
+    token_in = re.compile(r'name="csrf_token" value="([^"]+)"')
+    assert token_in.findall(mine) == [csrf((await citizen.get(f"/events/{event_id}")).text)]
+    assert token_in.findall(theirs) == [csrf((await neighbour.get(f"/events/{event_id}")).text)]
+    assert token_in.findall(mine) != token_in.findall(theirs)
+    voted = await citizen.post(
+        f"/questions/{question.id}/vote", data={"csrf_token": token_in.findall(mine)[0]}
+    )
+    assert voted.status_code == 303
+    mine = section((await citizen.get(f"/events/{event_id}")).text, "question-list")
+    theirs = section((await neighbour.get(f"/events/{event_id}")).text, "question-list")
+    assert 'aria-pressed="true"' in mine
+    assert 'aria-pressed="false"' in theirs
+    assert '<span class="vote-count" aria-hidden="true">1</span>' in theirs
