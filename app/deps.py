@@ -36,6 +36,13 @@ def get_database(request: Request) -> Database:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_ip(request: Request) -> str:
+    """The client's address (behind a proxy: the one uvicorn's --proxy-headers trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 

@@ -5,8 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from app.config import parse_rate
-from app.deps import DatabaseDep, MaybePrincipal, SessionDep, SettingsDep, get_principal
+from app.deps import DatabaseDep, MaybePrincipal, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
 from app.routers.forms import safe_next, see_other
 from app.security import SESSION_COOKIE
@@ -33,15 +32,12 @@ async def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    client = request.client.host if request.client else "unknown"
-    ip_limit, ip_window = parse_rate(settings.rate_limit_login_ip)
-    account_limit, account_window = parse_rate(settings.rate_limit_login_account)
-    await ratelimit.hit(db=db, key=f"login:ip:{client}", limit=ip_limit, window=ip_window)
-    await ratelimit.hit(
+    await ratelimit.guard(
         db=db,
-        key=f"login:account:{accounts.normalize_email(email)}",
-        limit=account_limit,
-        window=account_window,
+        settings=settings,
+        kind="login",
+        ip=client_ip(request),
+        account=accounts.normalize_email(email),
     )
     user = await accounts.authenticate(session=session, email=email, password=password)
     if user is None:

@@ -4,8 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response
 
-from app.config import parse_rate
-from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep
+from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep, client_ip
 from app.i18n import gettext as _
 from app.models.attendance import (
     CheckInRequest,
@@ -16,10 +15,6 @@ from app.models.attendance import (
 from app.services import attendance, ratelimit
 
 router = APIRouter(prefix="/api/v1", tags=["attendance"])
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.post("/events/{event_id}/registrations", response_model=RegistrationPublic, status_code=201)
@@ -39,8 +34,7 @@ async def register(
     registration (200 instead of 201). A full event with no waitlist space, or a closed
     registration, answers 409; missing consent 422.
     """
-    limit, window = parse_rate(settings.rate_limit_registration_ip)
-    await ratelimit.hit(db=db, key=f"register:ip:{_client_ip(request)}", limit=limit, window=window)
+    await ratelimit.guard(db=db, settings=settings, kind="registration", ip=client_ip(request))
     ticket = await attendance.register(
         session=session,
         event_id=event_id,

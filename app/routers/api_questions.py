@@ -2,8 +2,14 @@
 
 from fastapi import APIRouter, Request
 
-from app.config import parse_rate
-from app.deps import CurrentPrincipal, DatabaseDep, MaybePrincipal, SessionDep, SettingsDep
+from app.deps import (
+    CurrentPrincipal,
+    DatabaseDep,
+    MaybePrincipal,
+    SessionDep,
+    SettingsDep,
+    client_ip,
+)
 from app.i18n import gettext as _
 from app.models import Event, EventStatus
 from app.models.questions import (
@@ -20,22 +26,6 @@ from app.services.errors import NotFound
 from app.voters import VoterDep
 
 router = APIRouter(prefix="/api/v1", tags=["questions"])
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def _limit(
-    db: DatabaseDep, settings: SettingsDep, request: Request, voter: str, kind: str
-) -> None:
-    """Per IP and per browser; counted in the database, so every worker shares them."""
-    for scope, key, rate in (
-        ("ip", _client_ip(request), getattr(settings, f"rate_limit_{kind}_ip")),
-        ("browser", voter, getattr(settings, f"rate_limit_{kind}_browser")),
-    ):
-        limit, window = parse_rate(rate)
-        await ratelimit.hit(db=db, key=f"{kind}:{scope}:{key}", limit=limit, window=window)
 
 
 def _public(view: questions.QuestionView) -> QuestionPublic:
@@ -64,7 +54,9 @@ async def ask(
     voter: VoterDep,
 ) -> QuestionAsked:
     """A new question, `pending` until a moderator approves it. Closed period → 409."""
-    await _limit(db, settings, request, voter, "question")
+    await ratelimit.guard(
+        db=db, settings=settings, kind="question", ip=client_ip(request), browser=voter
+    )
     question, token = await questions.ask(
         session=session, event_id=event_id, data=data, asker=voter
     )
@@ -128,7 +120,9 @@ async def vote(
     voter: VoterDep,
 ) -> VoteResult:
     """One vote per browser (the `pf_voter` cookie); voting again changes nothing."""
-    await _limit(db, settings, request, voter, "vote")
+    await ratelimit.guard(
+        db=db, settings=settings, kind="vote", ip=client_ip(request), browser=voter
+    )
     votes, voted = await questions.vote(session=session, question_id=question_id, voter=voter)
     await session.commit()
     return VoteResult(question_id=question_id, votes=votes, voted=voted)
@@ -144,7 +138,9 @@ async def unvote(
     voter: VoterDep,
 ) -> VoteResult:
     """Takes this browser's vote back."""
-    await _limit(db, settings, request, voter, "vote")
+    await ratelimit.guard(
+        db=db, settings=settings, kind="vote", ip=client_ip(request), browser=voter
+    )
     votes, voted = await questions.unvote(session=session, question_id=question_id, voter=voter)
     await session.commit()
     return VoteResult(question_id=question_id, votes=votes, voted=voted)

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app import i18n
-from app.config import Settings, parse_rate
-from app.deps import DatabaseDep, SessionDep, SettingsDep, get_principal
+from app.config import Settings
+from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
 from app.models import Event, InvitationStatus, Question, Topic
 from app.models.events import PUBLIC_EVENT_STATUSES, EventStatus
@@ -192,15 +192,10 @@ async def _limit(
     request: Request, db: DatabaseDep, settings: Settings, voter: str, kind: str
 ) -> RateLimited | None:
     """Per IP and per browser, counted in the database (shared with the JSON API's counters)."""
-    client = request.client.host if request.client else "unknown"
-    rates = (
-        ("ip", client, getattr(settings, f"rate_limit_{kind}_ip")),
-        ("browser", voter, getattr(settings, f"rate_limit_{kind}_browser")),
-    )
     try:
-        for scope, key, rate in rates:
-            limit, window = parse_rate(rate)
-            await ratelimit.hit(db=db, key=f"{kind}:{scope}:{key}", limit=limit, window=window)
+        await ratelimit.guard(
+            db=db, settings=settings, kind=kind, ip=client_ip(request), browser=voter
+        )
     except RateLimited as error:
         return error
     return None

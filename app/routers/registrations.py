@@ -15,8 +15,7 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import parse_rate
-from app.deps import DatabaseDep, SessionDep, SettingsDep, get_principal
+from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
 from app.labels import label
 from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
@@ -103,10 +102,8 @@ async def register(
 ) -> Response:
     """Registers, then goes to the ticket; a retry with the same key gets the same ticket."""
     limited: RateLimited | None = None
-    limit, window = parse_rate(settings.rate_limit_registration_ip)
-    client = request.client.host if request.client else "unknown"
     try:  # first: it counts in a session of its own, before this request's session is used
-        await ratelimit.hit(db=db, key=f"register:ip:{client}", limit=limit, window=window)
+        await ratelimit.guard(db=db, settings=settings, kind="registration", ip=client_ip(request))
     except RateLimited as error:
         limited = error
     values = form_values(await request.form())

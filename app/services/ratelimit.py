@@ -7,6 +7,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
+from app.config import Settings, parse_rate
 from app.db import Database
 from app.models import RateLimitCounter
 
@@ -52,3 +53,14 @@ async def hit(*, db: Database, key: str, limit: int, window: int) -> None:
         await session.commit()
     if count > limit:
         raise RateLimited(retry_after=window_start + window - now)
+
+
+async def guard(*, db: Database, settings: Settings, kind: str, **identities: str) -> None:
+    """Counts one `kind` of action for each identity (ip=…, browser=…, account=…) against the
+    setting `rate_limit_{kind}_{scope}`; the page and the JSON API share the same counters.
+
+    Call it before the request's own session runs any statement (SQLite would wait on itself).
+    """
+    for scope, identity in identities.items():
+        limit, window = parse_rate(getattr(settings, f"rate_limit_{kind}_{scope}"))
+        await hit(db=db, key=f"{kind}:{scope}:{identity}", limit=limit, window=window)
