@@ -10,8 +10,6 @@ from app.deps import (
     SettingsDep,
     client_ip,
 )
-from app.i18n import gettext as _
-from app.models import Event, EventStatus
 from app.models.questions import (
     QuestionAsked,
     QuestionCreate,
@@ -20,9 +18,8 @@ from app.models.questions import (
     QuestionPublic,
     VoteResult,
 )
-from app.services import questions, ratelimit
+from app.services import events, questions, ratelimit
 from app.services.access import can_write_for_organization
-from app.services.errors import NotFound
 from app.voters import VoterDep
 
 router = APIRouter(prefix="/api/v1", tags=["questions"])
@@ -71,16 +68,10 @@ async def list_questions(
     event_id: int, session: SessionDep, principal: MaybePrincipal, sort: str = "votes"
 ) -> list[QuestionPublic]:
     """Public: approved and answered, with votes. The event's organizers: all, with status."""
-    event = await session.get(Event, event_id)
-    organizer = bool(
-        event and principal and can_write_for_organization(principal.user, event.organization_id)
-    )
-    if event is None or (event.status == EventStatus.draft and not organizer):
-        raise NotFound(_("No such event."))
-    if organizer and principal:
-        grouped = await questions.moderation_queue(
-            session=session, actor=principal.user, event_id=event_id
-        )
+    viewer = principal.user if principal else None
+    event = (await events.visible_event(session=session, event_id=event_id, viewer=viewer)).event
+    if viewer is not None and can_write_for_organization(viewer, event.organization_id):
+        grouped = await questions.moderation_queue(session=session, actor=viewer, event_id=event_id)
         return [_public(view) for views in grouped.values() for view in views]
     views = await questions.public_questions(session=session, event_id=event_id, sort=sort)
     return [_public(view) for view in views]

@@ -3,11 +3,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.deps import CurrentPrincipal, MaybePrincipal, SessionDep
-from app.i18n import gettext as _
-from app.models import Event, EventKind, EventStatus, InvitationStatus
+from app.models import Event, EventKind, InvitationStatus
 from app.models.elections import (
     CandidateCreate,
     CandidatePublic,
@@ -25,7 +24,6 @@ from app.models.events import (
 )
 from app.models.places import MunicipalityPublic, OrganizationPublic
 from app.services import elections, events, scheduling
-from app.services.access import can_write_for_organization
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
@@ -145,14 +143,9 @@ async def create_event(
 
 @router.get("/events/{event_id}", response_model=EventPublic)
 async def get_event(event_id: int, session: SessionDep, principal: MaybePrincipal) -> EventPublic:
-    item = await events.get_event(session=session, event_id=event_id)
-    if item is None or (
-        item.event.status == EventStatus.draft
-        and not (
-            principal and can_write_for_organization(principal.user, item.event.organization_id)
-        )
-    ):
-        raise HTTPException(status_code=404, detail=_("No such event."))
+    item = await events.visible_event(
+        session=session, event_id=event_id, viewer=principal.user if principal else None
+    )
     return _event(item.event, {c.candidate.id or 0: c.status for c in item.candidates})
 
 

@@ -12,7 +12,6 @@ from fastapi.responses import Response
 
 from app.deps import SessionDep, SettingsDep, get_principal
 from app.models import EventKind, EventStatus
-from app.models.events import PUBLIC_EVENT_STATUSES
 from app.routers import questions as question_pages
 from app.services import calendar, events
 from app.services.events import EventFilters
@@ -99,9 +98,7 @@ async def event_list(
 
 @router.get("/events/{event_id}.ics", name="event_calendar")
 async def event_ics(event_id: int, session: SessionDep, settings: SettingsDep) -> Response:
-    listing = await events.get_event(session=session, event_id=event_id)
-    if listing is None or listing.event.status not in PUBLIC_EVENT_STATUSES:
-        raise HTTPException(status_code=404)
+    listing = await events.visible_event(session=session, event_id=event_id)
     body = calendar.event_calendar(
         listing=listing, base_url=settings.base_url, timezone=settings.timezone
     )
@@ -118,9 +115,7 @@ async def event_page(
     sent: bool = False,
 ) -> Response:
     """The event, with its questions in the page (they work without JavaScript too)."""
-    listing = await events.get_event(session=session, event_id=event_id)
-    if listing is None or listing.event.status not in PUBLIC_EVENT_STATUSES:
-        raise HTTPException(status_code=404)
+    listing = await events.visible_event(session=session, event_id=event_id)
     if listing.event.status == EventStatus.cancelled:
         return render(request, "public/event.html", {"item": listing})
     context = await question_pages.section_context(

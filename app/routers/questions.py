@@ -182,10 +182,7 @@ async def section_context(
 
 
 async def _public_event(session: AsyncSession, event_id: int) -> events.EventListing:
-    listing = await events.get_event(session=session, event_id=event_id)
-    if listing is None or listing.event.status not in PUBLIC_EVENT_STATUSES:
-        raise HTTPException(status_code=404)
-    return listing
+    return await events.visible_event(session=session, event_id=event_id)
 
 
 async def _limit(

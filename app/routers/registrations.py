@@ -10,7 +10,7 @@ import secrets
 from typing import Any
 
 import segno
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +20,6 @@ from app.i18n import gettext as _
 from app.labels import label
 from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
-from app.models.events import PUBLIC_EVENT_STATUSES
 from app.routers.forms import form_values, parse_input, see_other
 from app.services import attendance, events, ratelimit
 from app.services.errors import Conflict, InvalidInput
@@ -51,10 +50,7 @@ def age_group_options() -> list[tuple[str, str]]:
 
 
 async def _public_event(session: AsyncSession, event_id: int) -> events.EventListing:
-    listing = await events.get_event(session=session, event_id=event_id)
-    if listing is None or listing.event.status not in PUBLIC_EVENT_STATUSES:
-        raise HTTPException(status_code=404)
-    return listing
+    return await events.visible_event(session=session, event_id=event_id)
 
 
 async def form_context(

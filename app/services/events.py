@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.i18n import gettext as _
 from app.models import (
     Candidate,
     Election,
@@ -26,10 +27,13 @@ from app.models import (
     Municipality,
     Organization,
     Party,
+    User,
     utcnow,
 )
 from app.models.base import as_utc
 from app.models.events import PUBLIC_EVENT_STATUSES
+from app.services.access import can_write_for_organization
+from app.services.errors import NotFound
 
 T = TypeVar("T")
 
@@ -289,3 +293,18 @@ async def upcoming_events(
         session=session, filters=EventFilters(), per_page=limit, now=now
     )
     return found.items
+
+
+async def visible_event(
+    *, session: AsyncSession, event_id: int, viewer: User | None = None
+) -> EventListing:
+    """The event if this viewer may see it: everyone sees public events, only the organizing
+    organization (and admins) its drafts. Anything else is NotFound, never a hint it exists."""
+    listing = await get_event(session=session, event_id=event_id)
+    if listing is None:
+        raise NotFound(_("No such event."))
+    if listing.event.status not in PUBLIC_EVENT_STATUSES and not (
+        viewer is not None and can_write_for_organization(viewer, listing.event.organization_id)
+    ):
+        raise NotFound(_("No such event."))
+    return listing
