@@ -25,12 +25,12 @@ from app.security import (
 from app.services import accounts
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.db
     return database
 
@@ -89,6 +89,9 @@ async def get_principal(
     It reads in a short session of its own, so that the request's write session (on SQLite a
     BEGIN IMMEDIATE) is not opened before the handler needs it.
     """
+    if not is_bearer_request(request) and SESSION_COOKIE not in request.cookies:
+        request.state.principal = None  # a visitor: no session to look up, no database
+        return None
     async with db.read() as session:
         return await _lookup_principal(request, session)
 

@@ -58,7 +58,7 @@ class VoterCookieMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-def get_voter(request: Request, settings: SettingsDep) -> str:
+async def get_voter(request: Request, settings: SettingsDep) -> str:
     """This browser's stored identity (a keyed hash of its cookie)."""
     cookie = request.scope.get("state", {}).get("voter_cookie") or request.cookies.get(VOTER_COOKIE)
     return browser_id(secret=settings.secret_key, cookie=cookie or "anonymous")
