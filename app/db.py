@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -13,10 +14,14 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
+from app.pool import FairAsyncPool
 
 
 def create_engine(settings: Settings, *, foreign_keys: bool = True) -> AsyncEngine:
-    """Builds the engine: SQLite in WAL with BEGIN IMMEDIATE, or a pre-pinged PostgreSQL pool."""
+    """Builds the engine: SQLite in WAL with BEGIN IMMEDIATE, or a pre-pinged PostgreSQL pool.
+
+    Both share the pool of app/pool.py, which hands connections out in order of arrival.
+    """
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -24,17 +29,24 @@ def create_engine(settings: Settings, *, foreign_keys: bool = True) -> AsyncEngi
         engine = create_async_engine(
             url,
             connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
+            # an in-memory database lives in one connection: SQLAlchemy's own pool for it
+            **(_pool_options(settings) if url.database not in (None, "", ":memory:") else {}),
         )
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout,
-        pool_recycle=1800,
+        url, pool_pre_ping=True, pool_recycle=1800, **_pool_options(settings)
     )
+
+
+def _pool_options(settings: Settings) -> dict[str, Any]:
+    """The same pool for both engines: sized by the settings, first come first served."""
+    return {
+        "poolclass": FairAsyncPool,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int, *, foreign_keys: bool) -> None:
@@ -61,7 +73,8 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int, *, foreign_keys
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:  # None: each statement on its own (see Database.snapshot)
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _lower(value: object) -> object:
@@ -82,6 +95,17 @@ class Database:
         write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self.read = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self.write = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
+        # one statement that reads, with no transaction around it: what the busiest pages need
+        # per request, without the round trips of BEGIN and ROLLBACK
+        self._snapshot_engine = (
+            self.engine.execution_options(sqlite_begin=None)
+            if self.engine.dialect.name == "sqlite"
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+
+    def snapshot(self) -> AsyncConnection:
+        """A connection for single-statement reads (each statement sees committed data)."""
+        return self._snapshot_engine.connect()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
