@@ -7,12 +7,14 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from jinja2_fragments import render_block
 from markupsafe import Markup
 
 from app import i18n
 from app.labels import invitation_action, label
+from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, SlotRecorder
 from app.security import CSRF_COOKIE, csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -60,25 +62,35 @@ environment = create_environment()
 # An item's HTML depends only on the question's state, the language, the sort and whether this
 # browser voted; the visitor's CSRF token is put in after. So the 200 items of a busy forum page
 # are rendered once per change, not once per request.
-_CSRF_PLACEHOLDER = "csrf-placeholder-5f3c9a"
 _ITEM_CACHE_SIZE = 20_000
 _items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
 
-def question_item(view: Any, voted: bool, sort: str, csrf_token: str) -> Markup:
-    """One public question as HTML, from the cache when its state has not changed."""
+def question_item_html(view: Any, voted: bool, sort: str) -> str:
+    """One public question as HTML (with the CSRF placeholder), from the cache when unchanged."""
     q = view.question
-    key = (q.id, q.updated_at, q.votes, q.status, q.body, i18n.get_locale(), sort, voted)
+    locale = i18n.get_locale()
+    key = (q.id, q.updated_at, q.votes, q.status, q.body, locale, sort, voted)
     html = _items.get(key)
     if html is None:
         macros = environment.get_template("public/questions/_macros.html").make_module(
-            {"csrf_token": _CSRF_PLACEHOLDER, "sort": sort, "locale": i18n.get_locale()}
+            {"csrf_token": CSRF_PLACEHOLDER, "sort": sort, "locale": locale}
         )
         html = str(macros.question_item(view, {q.id} if voted else set()))  # type: ignore[attr-defined]
         _items[key] = html
         if len(_items) > _ITEM_CACHE_SIZE:
             _items.popitem(last=False)
-    return Markup(html.replace(_CSRF_PLACEHOLDER, csrf_token))  # noqa: S704 (rendered with autoescape)
+    return html
+
+
+@pass_context
+def question_item(context: Context, view: Any, voted: bool, sort: str) -> Markup:
+    """The item in a page: a slot in a shared render (the visitor's vote goes in later)."""
+    shared: SlotRecorder | None = context.get("shared")
+    html = question_item_html(view, voted, sort)
+    if shared is not None:  # as if not voted; the slot keeps what it takes to say otherwise
+        return shared.slot("question", (view, sort), default=html)
+    return Markup(html.replace(CSRF_PLACEHOLDER, context["csrf_token"]))  # noqa: S704 (autoescaped)
 
 
 environment.globals["question_item"] = question_item
@@ -92,6 +104,23 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+def _values(request: Request, context: dict[str, Any] | None, csrf: str) -> dict[str, Any]:
+    return {
+        "request": request,
+        "principal": getattr(request.state, "principal", None),
+        "locale": i18n.get_locale(),
+        "csrf_token": csrf,
+        "settings": request.app.state.settings,
+        **(context or {}),
+    }
+
+
+def _render_html(request: Request, template: str, values: dict[str, Any], block: str | None) -> str:
+    if block is not None and is_htmx(request):
+        return render_block(environment, template, block, values)
+    return environment.get_template(template).render(values)
+
+
 def render(
     request: Request,
     template: str,
@@ -102,19 +131,48 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """Renders a page; for htmx, only `block` of it. Always `Vary: HX-Request`."""
-    settings = request.app.state.settings
-    values = {
-        "request": request,
-        "principal": getattr(request.state, "principal", None),
-        "locale": i18n.get_locale(),
-        "csrf_token": csrf_token(request),
-        "settings": settings,
-        **(context or {}),
-    }
-    if block is not None and is_htmx(request):
-        html = render_block(environment, template, block, values)
-    else:
-        html = environment.get_template(template).render(values)
+    values = _values(request, context, csrf_token(request))
+    html = _render_html(request, template, values, block)
+    return html_response(request, html, status_code=status_code, headers=headers)
+
+
+def render_fragment(template: str, context: dict[str, Any]) -> str:
+    """A template that needs nothing of the request (no forms, no links to the current page)."""
+    return environment.get_template(template).render({"locale": i18n.get_locale(), **context})
+
+
+def render_shared(
+    request: Request, template: str, context: dict[str, Any], *, block: str | None = None
+) -> SharedHtml:
+    """A page as every anonymous visitor gets it, with slots for what is theirs alone.
+
+    The template marks those parts with `shared.slot(kind, value)` (see app/pagecache.py);
+    question items do it by themselves.
+    """
+    recorder = SlotRecorder()
+    values = _values(request, {**context, "principal": None, "shared": recorder}, CSRF_PLACEHOLDER)
+    return recorder.finish(_render_html(request, template, values, block))
+
+
+def shared_response(
+    request: Request,
+    page: SharedHtml,
+    fill: Filler | None,
+    *,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """A shared page made this visitor's: their token, and `fill(slot)` for each slot."""
+    return html_response(request, page.personalize(csrf_token(request), fill), headers=headers)
+
+
+def html_response(
+    request: Request,
+    html: str | bytes,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The HTML with the headers every page has, and the CSRF cookie when it is new."""
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
     # pages carry a per-visitor CSRF token: never stored by shared caches
@@ -127,6 +185,6 @@ def render(
             max_age=60 * 60 * 24 * 365,
             httponly=True,
             samesite="lax",
-            secure=settings.https,
+            secure=request.app.state.settings.https,
         )
     return response

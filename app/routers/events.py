@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.deps import SessionDep, SettingsDep, get_principal
+from app.deps import DatabaseDep, SessionDep, SettingsDep, get_principal
 from app.models import EventKind, EventStatus
 from app.routers import questions as question_pages
 from app.services import calendar, events
@@ -109,12 +110,26 @@ async def event_ics(event_id: int, session: SessionDep, settings: SettingsDep) -
 async def event_page(
     request: Request,
     event_id: int,
-    session: SessionDep,
+    db: DatabaseDep,
     voter: VoterDep,
     sort: str = "votes",
     sent: bool = False,
 ) -> Response:
-    """The event, with its questions in the page (they work without JavaScript too)."""
+    """The event, with its questions in the page (they work without JavaScript too).
+
+    Visitors get the page every visitor shares, with their own parts put in; whoever is signed
+    in, or has just sent a question, gets it rendered for them alone.
+    """
+    sort = "newest" if sort == "newest" else "votes"
+    if question_pages.shareable(request) and not sent:
+        return await question_pages.shared_event_page(request, db, event_id, voter, sort)
+    async with db.read() as session:
+        return await _event_page(request, session, event_id, voter, sort, sent)
+
+
+async def _event_page(
+    request: Request, session: AsyncSession, event_id: int, voter: str, sort: str, sent: bool
+) -> Response:
     listing = await events.visible_event(session=session, event_id=event_id)
     if listing.event.status == EventStatus.cancelled:
         return render(request, "public/event.html", {"item": listing})
@@ -123,7 +138,7 @@ async def event_page(
         session=session,
         listing=listing,
         voter=voter,
-        sort="newest" if sort == "newest" else "votes",
+        sort=sort,
         sent=sent,
     )
     return render(request, "public/event.html", context)

@@ -19,17 +19,26 @@ from sqlmodel import col
 
 from app import i18n
 from app.config import Settings
+from app.db import Database
 from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
 from app.models import Event, InvitationStatus, Question, Topic
 from app.models.events import PUBLIC_EVENT_STATUSES, EventStatus
 from app.models.questions import QUESTION_MAX_LENGTH, QuestionCreate
+from app.pagecache import Filler, SharedHtml, Slot
 from app.routers.forms import form_values, parse_input, see_other
 from app.security import hash_token
 from app.services import events, questions, ratelimit
 from app.services.errors import Conflict, InvalidInput
 from app.services.ratelimit import RateLimited
-from app.templating import is_htmx, render
+from app.templating import (
+    is_htmx,
+    question_item_html,
+    render,
+    render_fragment,
+    render_shared,
+    shared_response,
+)
 from app.voters import VoterDep
 
 router = APIRouter(include_in_schema=False)
@@ -110,17 +119,19 @@ async def live_context(
     request: Request,
     session: AsyncSession,
     event: Event,
-    voter: str,
+    voter: str | None,
     sort: str,
     version: str | None = None,
     new_token: str | None = None,
 ) -> dict[str, Any]:
-    """The live part: this browser's questions and the public list, with the version they show."""
+    """The live part: this browser's questions and the public list, with the version they show.
+
+    With no voter, the part every visitor shares: nobody's votes, nobody's questions.
+    """
     event_id = event.id or 0
     if version is None:  # read first: a change made meanwhile shows at the next check
         version = await questions.version(session=session, event_id=event_id)
-    tokens = [t for e, t in my_tokens(request) if e == event_id]
-    return {
+    context = {
         "event": event,
         "version": version,
         "sort": sort,
@@ -128,11 +139,90 @@ async def live_context(
         "public_questions": await questions.public_questions(
             session=session, event_id=event_id, sort=sort
         ),
-        "voted": await questions.voted_by(session=session, event_id=event_id, voter=voter),
-        "my_questions": await _mine(
-            session, event_id, voter, [new_token, *tokens] if new_token else tokens
-        ),
+        "voted": frozenset(),
+        "my_questions": [],
     }
+    if voter is not None:
+        tokens = [t for e, t in my_tokens(request) if e == event_id]
+        context["voted"] = await questions.voted_by(session=session, event_id=event_id, voter=voter)
+        context["my_questions"] = await _mine(
+            session, event_id, voter, [new_token, *tokens] if new_token else tokens
+        )
+    return context
+
+
+# --- shared pages --------------------------------------------------------------------------
+# The event page and its live list are the same for every anonymous visitor but for their
+# votes, their own questions and their token: rendered once per version (app/pagecache.py),
+# then filled in per request with two queries (the version, and the visitor's state).
+
+SHAREABLE_QUERIES = frozenset({"", "sort=votes", "sort=newest"})
+
+
+def shareable(request: Request) -> bool:
+    """Nobody signed in, and no query but the sort."""
+    return (
+        getattr(request.state, "principal", None) is None and request.url.query in SHAREABLE_QUERIES
+    )
+
+
+async def visitor_fill(
+    request: Request, db: Database, event_id: int, voter: str, state: questions.PageState
+) -> Filler | None:
+    """What goes in the slots of a shared questions section for this browser (None: what
+    goes there for most visitors, who neither voted here nor asked)."""
+    tokens = [t for e, t in my_tokens(request) if e == event_id]
+    mine_html = ""
+    if state.asked or tokens:
+        async with db.read() as session:
+            mine = await _mine(session, event_id, voter, tokens)
+        if mine:
+            context = {"event_id": event_id, "my_questions": mine}
+            mine_html = render_fragment("public/questions/_mine.html", context)
+    if not (state.voted or mine_html):
+        return None
+
+    def fill(slot: Slot) -> str:
+        if slot.kind == "question":
+            view, sort = slot.value
+            if view.question.id in state.voted:
+                return question_item_html(view, True, sort)
+            return slot.default
+        if slot.kind == "mine":
+            return mine_html
+        if slot.kind == "ask-open":
+            return "" if mine_html else slot.default
+        raise ValueError(f"no such slot: {slot.kind}")
+
+    return fill
+
+
+async def shared_event_page(
+    request: Request, db: Database, event_id: int, voter: str, sort: str
+) -> Response:
+    """The public event page with its questions, from the shared page of this version."""
+    async with db.snapshot() as connection:
+        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+
+    async def render_page() -> SharedHtml:
+        async with db.read() as session:
+            listing = await events.visible_event(session=session, event_id=event_id)
+            if listing.event.status == EventStatus.cancelled:
+                return render_shared(request, "public/event.html", {"item": listing})
+            context = await section_context(
+                request=request,
+                session=session,
+                listing=listing,
+                voter=None,
+                sort=sort,
+                version=state.version,
+            )
+        return render_shared(request, "public/event.html", context)
+
+    key = (event_id, request.url.query, i18n.get_locale(), state.version)
+    page = await request.app.state.event_pages.get(key, render_page)
+    fill = await visitor_fill(request, db, event_id, voter, state)
+    return shared_response(request, page, fill)
 
 
 async def section_context(
@@ -140,13 +230,14 @@ async def section_context(
     request: Request,
     session: AsyncSession,
     listing: events.EventListing,
-    voter: str,
+    voter: str | None,
     sort: str = "votes",
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     message: str | None = None,
     sent: bool = False,
     new_token: str | None = None,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """Everything the event page's `questions` block shows: the form and the live part."""
     event = listing.event
@@ -158,6 +249,7 @@ async def section_context(
             event=event,
             voter=voter,
             sort=sort,
+            version=version,
             new_token=new_token,
         ),
         "item": listing,
@@ -228,22 +320,30 @@ async def questions_live(
     sort: Sort = "votes",
 ) -> Response:
     """204 while the list is as the browser has it (version `v`), else the fresh list."""
-    async with db.read() as session:
-        version = await questions.version(session=session, event_id=event_id)
-        if v == version:
-            return Response(status_code=204, headers={"Cache-Control": "no-store"})
-        event = await session.get(Event, event_id)
-        if event is None or event.status not in PUBLIC_EVENT_STATUSES:
-            raise HTTPException(status_code=404)
-        context = await live_context(
-            request=request,
-            session=session,
-            event=event,
-            voter=voter,
-            sort=_sort(sort),
-            version=version,
-        )
-    return render(request, "public/questions/_live.html", context)
+    sort = _sort(sort)
+    async with db.snapshot() as connection:
+        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+    if v == state.version:
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
+    async def render_list() -> SharedHtml:
+        async with db.read() as session:
+            event = await session.get(Event, event_id)
+            if event is None or event.status not in PUBLIC_EVENT_STATUSES:
+                raise HTTPException(status_code=404)
+            context = await live_context(
+                request=request,
+                session=session,
+                event=event,
+                voter=None,
+                sort=sort,
+                version=state.version,
+            )
+        return render_shared(request, "public/questions/_live.html", context)
+
+    key = (event_id, sort, i18n.get_locale(), state.version)
+    page = await request.app.state.question_lists.get(key, render_list)
+    return shared_response(request, page, await visitor_fill(request, db, event_id, voter, state))
 
 
 # --- asking ----------------------------------------------------------------------------------

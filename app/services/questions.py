@@ -5,14 +5,17 @@ import hmac
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, bindparam, cast, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from app.i18n import gettext as _
@@ -220,22 +223,71 @@ async def on_screen(*, session: AsyncSession, event_id: int) -> QuestionView | N
     return (await views(session=session, questions=[question]))[0] if question else None
 
 
+# The event's own state (status, last change, question period) and the count, last change and
+# votes of its questions: whatever a page shows of the questions changes one of them.
+_E = Event.__table__.c  # type: ignore[attr-defined]
+_Q = Question.__table__.c  # type: ignore[attr-defined]
+_V = QuestionVote.__table__.c  # type: ignore[attr-defined]
+_VERSION_COLUMNS = (
+    _E.status,
+    _E.updated_at,
+    _E.questions_closed_at,
+    func.count(_Q.id),
+    func.max(_Q.updated_at),
+    func.coalesce(func.sum(_Q.votes), 0),
+)
+
+
+def _versioned(*columns: Any) -> Select[Any]:
+    return (
+        select(*_VERSION_COLUMNS, *columns)
+        .select_from(Event.__table__.outerjoin(Question.__table__, _Q.event_id == _E.id))  # type: ignore[attr-defined]
+        .where(_E.id == bindparam("event_id"))
+        .group_by(_E.id)
+    )
+
+
+def _version_of(row: Sequence[Any] | None) -> str:
+    raw = "|".join(map(str, row[: len(_VERSION_COLUMNS)])) if row else "-"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+_VERSION = _versioned()
+_VOTED = (  # the browser's votes at the event, as "12,15,40"
+    select(func.aggregate_strings(cast(_V.question_id, String), ","))
+    .select_from(QuestionVote.__table__.join(Question.__table__, _Q.id == _V.question_id))  # type: ignore[attr-defined]
+    .where(_Q.event_id == bindparam("event_id"), _V.voter == bindparam("voter"))
+    .scalar_subquery()
+)
+_ASKED = exists().where(_Q.event_id == bindparam("event_id"), _Q.asker == bindparam("voter"))
+_PAGE_STATE = _versioned(_VOTED, _ASKED)
+
+
 async def version(*, session: AsyncSession, event_id: int) -> str:
     """Changes whenever anything a page shows about the event's questions changes."""
-    row = (
-        await session.execute(
-            select(
-                func.count(),
-                func.max(col(Question.updated_at)),
-                func.coalesce(func.sum(col(Question.votes)), 0),
-            ).where(col(Question.event_id) == event_id)
-        )
-    ).one()
-    closed = await session.scalar(
-        select(Event.questions_closed_at).where(col(Event.id) == event_id)  # type: ignore[call-overload]
+    row = (await session.execute(_VERSION, {"event_id": event_id})).first()
+    return _version_of(row)
+
+
+@dataclass(frozen=True)
+class PageState:
+    """The version of the event's questions, and what one browser did there."""
+
+    version: str
+    voted: frozenset[int]
+    asked: bool
+
+
+async def page_state(*, connection: AsyncConnection, event_id: int, voter: str) -> PageState:
+    """All a shared event page needs per visitor, in one statement (see Database.snapshot)."""
+    params = {"event_id": event_id, "voter": voter}
+    row = (await connection.execute(_PAGE_STATE, params)).first()
+    voted = row[-2] if row else None
+    return PageState(
+        version=_version_of(row),
+        voted=frozenset(int(n) for n in voted.split(",")) if voted else frozenset(),
+        asked=bool(row and row[-1]),
     )
-    raw = f"{row[0]}|{row[1]}|{row[2]}|{closed}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 # --- voting ----------------------------------------------------------------------------------

@@ -1,0 +1,261 @@
+"""The event page and its live list are rendered once per version and shared by every visitor;
+each gets their own token, votes and questions in it. Both databases."""
+
+import asyncio
+import re
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from app.db import Database
+from app.models import Event, utcnow
+from app.pagecache import CSRF_PLACEHOLDER, SharedHtml, SharedPages, SlotRecorder
+from app.services import events, questions
+from tests.conftest import Browser, Stage
+from tests.test_question_pages import add_event, approve, ask, csrf, only_question, section
+
+TOKEN_IN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def citizen(client: Browser) -> Browser:
+    client.cookies.set("pf_lang", "en")
+    return client
+
+
+@pytest.fixture
+async def neighbour(app) -> Any:  # type: ignore[no-untyped-def]
+    async with Browser(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as b:
+        b.cookies.set("pf_lang", "en")
+        yield b
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The event ids the event page was rendered for (not served from the shared copy)."""
+    seen: list[int] = []
+    real = events.visible_event
+
+    async def counting(**kwargs: Any) -> events.EventListing:
+        seen.append(kwargs["event_id"])
+        return await real(**kwargs)
+
+    monkeypatch.setattr(events, "visible_event", counting)
+    return seen
+
+
+async def test_one_render_serves_every_visitor_until_the_questions_change(
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage, renders: list[int]
+) -> None:
+    event_id = await add_event(db, stage)
+    pages = [await b.get(f"/events/{event_id}") for b in (citizen, neighbour, citizen)]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert renders == [event_id]
+    assert "No published questions yet." in pages[1].text
+    await ask(citizen, event_id)
+    await approve(db, stage, (await only_question(db)).id or 0)
+    renders.clear()
+    pages = [await b.get(f"/events/{event_id}") for b in (neighbour, citizen, neighbour)]
+    assert all("Kur do të kemi ujë 24 orë?" in section(p.text, "question-list") for p in pages)
+    assert renders == [event_id]  # the new version, rendered once for all
+
+
+async def test_an_edited_event_shows_at_once(citizen: Browser, db: Database, stage: Stage) -> None:
+    event_id = await add_event(db, stage)
+    assert "Forumi për ujin e pijshëm" in (await citizen.get(f"/events/{event_id}")).text
+    async with db.write() as session:
+        await session.execute(
+            update(Event)
+            .where(Event.id == event_id)  # type: ignore[arg-type]
+            .values(title="Forumi për rrugët e lagjes", updated_at=utcnow())
+        )
+        await session.commit()
+    assert "Forumi për rrugët e lagjes" in (await citizen.get(f"/events/{event_id}")).text
+
+
+async def test_each_visitor_sees_only_their_own_questions(
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage
+) -> None:
+    event_id = await add_event(db, stage)
+    await neighbour.get(f"/events/{event_id}")  # the shared page exists before anyone asks
+    await ask(citizen, event_id)
+    mine = (await citizen.get(f"/events/{event_id}")).text
+    theirs = (await neighbour.get(f"/events/{event_id}")).text
+    assert "Your questions" in mine
+    assert "Waiting for approval" in mine
+    assert "Your questions" not in theirs
+    assert "Kur do të kemi ujë" not in theirs
+    # the form stays folded for whoever has something to read, open for the others
+    assert re.search(r'<details id="ask" class="ask">', mine)
+    assert re.search(r'<details id="ask" class="ask" open>', theirs)
+
+
+async def test_the_visitors_token_is_everywhere_the_page_needs_one(
+    citizen: Browser, db: Database, stage: Stage
+) -> None:
+    event_id = await add_event(db, stage)
+    await ask(citizen, event_id)
+    await approve(db, stage, (await only_question(db)).id or 0)
+    page = (await citizen.get(f"/events/{event_id}")).text
+    assert CSRF_PLACEHOLDER not in page
+    tokens = set(TOKEN_IN.findall(page))
+    assert tokens == {csrf(page)}
+    assert f'"X-CSRF-Token": "{csrf(page)}"' in page
+    assert len(TOKEN_IN.findall(page)) >= 3  # language, the question form, the vote
+
+
+async def test_signed_in_people_and_odd_addresses_get_a_page_of_their_own(
+    citizen: Browser, db: Database, stage: Stage, renders: list[int]
+) -> None:
+    event_id = await add_event(db, stage)
+    await citizen.get(f"/events/{event_id}")
+    await citizen.get(f"/events/{event_id}?sort=newest")
+    assert renders == [event_id, event_id]  # one shared page per sort
+    odd = await citizen.get(f"/events/{event_id}?from=poster")
+    assert f'name="next" value="/events/{event_id}?from=poster"' in odd.text
+    await citizen.sign_in(stage.world.organizer.email)
+    page = await citizen.get(f"/events/{event_id}")
+    assert "Organizer area" in page.text
+    assert len(renders) == 4  # neither the odd address nor the organizer used a shared page
+
+
+async def test_the_live_list_is_shared_with_each_visitors_votes(
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage
+) -> None:
+    event_id = await add_event(db, stage)
+    await ask(citizen, event_id)
+    question = await only_question(db)
+    await approve(db, stage, question.id or 0)
+    token = csrf((await citizen.get(f"/events/{event_id}")).text)
+    await citizen.post(f"/questions/{question.id}/vote", data={"csrf_token": token})
+    mine = await citizen.get(f"/events/{event_id}/questions/live?v=old")
+    theirs = await neighbour.get(f"/events/{event_id}/questions/live?v=old")
+    assert mine.status_code == theirs.status_code == 200
+    assert 'aria-pressed="true"' in mine.text
+    assert 'aria-pressed="false"' in theirs.text
+    assert TOKEN_IN.findall(mine.text) == [token]
+    assert TOKEN_IN.findall(theirs.text) != [token]
+    assert "Your questions" in mine.text
+    assert "Your questions" not in theirs.text
+    version = re.search(r"live\?v=(\w+)", theirs.text)
+    assert version
+    again = await neighbour.get(f"/events/{event_id}/questions/live?v={version.group(1)}")
+    assert again.status_code == 204
+
+
+async def test_a_page_that_is_not_public_is_never_shared(
+    citizen: Browser, db: Database, stage: Stage
+) -> None:
+    draft = await add_event(db, stage, status="draft")
+    assert (await citizen.get(f"/events/{draft}")).status_code == 404
+    assert (await citizen.get("/events/999999")).status_code == 404
+    assert (await citizen.get(f"/events/{draft}/questions/live?v=x")).status_code == 404
+
+
+async def test_page_state_reads_the_version_votes_and_asking_in_one_statement(
+    db: Database, stage: Stage
+) -> None:
+    event_id = await add_event(db, stage)
+    other = await add_event(db, stage)
+    async with db.write() as session:
+        asked, _token = await questions.ask(
+            session=session,
+            event_id=event_id,
+            data=questions.QuestionCreate(body="Kur hapet çerdhja e re?"),
+            asker="browser-a",
+        )
+        await session.commit()
+    await approve(db, stage, asked.id or 0)
+    async with db.write() as session:
+        await questions.vote(session=session, question_id=asked.id or 0, voter="browser-b")
+        await session.commit()
+    async with db.snapshot() as connection:
+        a = await questions.page_state(connection=connection, event_id=event_id, voter="browser-a")
+        b = await questions.page_state(connection=connection, event_id=event_id, voter="browser-b")
+        elsewhere = await questions.page_state(
+            connection=connection, event_id=other, voter="browser-b"
+        )
+        missing = await questions.page_state(connection=connection, event_id=0, voter="x")
+    assert (a.voted, a.asked) == (frozenset(), True)
+    assert (b.voted, b.asked) == (frozenset({asked.id}), False)
+    assert (elsewhere.voted, elsewhere.asked) == (frozenset(), False)
+    assert a.version == b.version != elsewhere.version != missing.version
+    async with db.read() as session:
+        assert await questions.version(session=session, event_id=event_id) == a.version
+    async with db.write() as session:
+        await questions.unvote(session=session, question_id=asked.id or 0, voter="browser-b")
+        await session.commit()
+    async with db.snapshot() as connection:
+        after = await questions.page_state(connection=connection, event_id=event_id, voter="b")
+    assert after.version != a.version
+
+
+# --- the cache itself ------------------------------------------------------------------------
+
+
+def shared(text: str) -> SharedHtml:
+    recorder = SlotRecorder()
+    html = text.format(slot=recorder.slot("x", 1, default="<i>usual</i>"), token=CSRF_PLACEHOLDER)
+    return recorder.finish(html)
+
+
+def test_a_shared_page_is_personalized_per_visitor() -> None:
+    page = shared("<p>{token}</p>{slot}<p>{token}</p>")
+    assert page.personalize("abc", None) == b"<p>abc</p><i>usual</i><p>abc</p>"
+    assert page.personalize("xyz", lambda slot: f"<b>{slot.value}</b>") == (
+        b"<p>xyz</p><b>1</b><p>xyz</p>"
+    )
+
+
+def test_a_lost_slot_marker_is_an_error_not_a_wrong_page() -> None:
+    recorder = SlotRecorder()
+    recorder.slot("x")
+    with pytest.raises(RuntimeError):
+        recorder.finish("no marker here")
+
+
+async def test_concurrent_visitors_wait_for_one_render_and_a_failure_is_not_kept() -> None:
+    pages = SharedPages(ttl=60, max_entries=2)
+    calls: list[str] = []
+
+    async def render() -> SharedHtml:
+        calls.append("render")
+        await asyncio.sleep(0.01)
+        return shared("{slot}")
+
+    got = await asyncio.gather(*(pages.get("k", render) for _ in range(20)))
+    assert calls == ["render"]
+    assert all(g is got[0] for g in got)
+
+    async def failing() -> SharedHtml:
+        calls.append("fail")
+        await asyncio.sleep(0.01)
+        raise LookupError("gone")
+
+    results = await asyncio.gather(
+        *(pages.get("f", failing) for _ in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(r, LookupError) for r in results)
+    assert calls.count("fail") == 3  # each waiter tried again itself: nothing wrong was kept
+    assert await pages.get("f", render) is not None
+
+
+async def test_shared_pages_expire_and_the_least_used_go_first() -> None:
+    pages = SharedPages(ttl=0.05, max_entries=2)
+    made: list[str] = []
+
+    def maker(name: str):  # type: ignore[no-untyped-def]
+        async def render() -> SharedHtml:
+            made.append(name)
+            return shared("{slot}")
+
+        return render
+
+    for key in ("a", "b", "a", "c", "a", "b"):
+        await pages.get(key, maker(key))
+    assert made == ["a", "b", "c", "b"]  # "b" was the least used when "c" came
+    await asyncio.sleep(0.06)
+    await pages.get("a", maker("a"))
+    assert made[-1] == "a"
