@@ -126,9 +126,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     environment.auto_reload = settings.environment == "development"
     app.state.db = Database(settings)
     # the event page and its live list, shared by every anonymous visitor (app/pagecache.py):
-    # pages are keyed by what their questions show and kept 2 s at most, for what else they show
+    # keyed by the version of their questions, and kept 2 s at most for what else they show
+    # (at most ~25 MB each: a page with 200 questions is ~400 KB)
     app.state.event_pages = SharedPages(ttl=2.0, max_entries=64)
-    app.state.question_lists = SharedPages(ttl=10.0, max_entries=128)
+    app.state.question_lists = SharedPages(ttl=2.0, max_entries=64)
 
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     app.add_middleware(

@@ -5,10 +5,12 @@ token, which questions this browser voted for and the list of its own questions.
 rendered once with a placeholder token and a *slot* for each of those per-visitor parts; a
 request joins the parts with its own pieces (`SharedHtml.personalize`). `SharedPages` keeps them
 per key (which holds the version of what the page shows), for a few seconds at most, and lets
-one request render a missing page while the others that want it wait for that one.
+one request render a missing page while the others that want it wait for that one; a page
+that has just grown old is served while it is rendered again in the background.
 """
 
 import asyncio
+import logging
 import secrets
 import time
 from collections import OrderedDict
@@ -18,6 +20,8 @@ from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
+
+logger = logging.getLogger(__name__)
 
 # unguessable, so no text a visitor writes can open a slot or forge the token's place
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(12)}"
@@ -79,37 +83,71 @@ class SharedHtml:
 
 
 class SharedPages:
-    """Shared pages by key, each kept at most `ttl` seconds; the least used go first."""
+    """Shared pages by key. A page is fresh for `ttl` seconds; for `ttl` more it is still
+    served while one request renders it anew in the background, so that nobody waits for a
+    render of a page already at hand. Keys carry the version of what must never be stale (the
+    questions); the `ttl` bounds how old the rest may be. The least used pages go first."""
 
     def __init__(self, *, ttl: float, max_entries: int) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, SharedHtml]] = OrderedDict()
         self._rendering: dict[Hashable, asyncio.Future[None]] = {}
+        self._background: set[asyncio.Task[SharedHtml]] = set()
 
     async def get(self, key: Hashable, render: Callable[[], Awaitable[SharedHtml]]) -> SharedHtml:
         """The page under `key`, rendered by `render()` when missing or too old."""
         while True:
             entry = self._entries.get(key)
-            if entry is not None and entry[0] > time.monotonic():
-                self._entries.move_to_end(key)
-                return entry[1]
+            if entry is not None:
+                made, page = entry
+                age = time.monotonic() - made
+                if age < 2 * self.ttl:
+                    if age >= self.ttl and key not in self._rendering:
+                        task = asyncio.create_task(self._render(key, render, self._begin(key)))
+                        self._background.add(task)
+                        task.add_done_callback(self._background_done)
+                    self._entries.move_to_end(key)
+                    return page
             underway = self._rendering.get(key)
             if underway is None:
                 break
             await asyncio.shield(underway)  # then look again (a failed render left nothing)
+        return await self._render(key, render, self._begin(key))
+
+    def _begin(self, key: Hashable) -> asyncio.Future[None]:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._rendering[key] = done
+        return done
+
+    async def _render(
+        self,
+        key: Hashable,
+        render: Callable[[], Awaitable[SharedHtml]],
+        done: asyncio.Future[None],
+    ) -> SharedHtml:
         try:
             page = await render()
-            self._entries[key] = (time.monotonic() + self.ttl, page)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-            return page
+        except BaseException:
+            self._entries.pop(key, None)  # what cannot be made again is not served either
+            raise
         finally:
             del self._rendering[key]
             done.set_result(None)
+        now = time.monotonic()
+        # a busy page changes version with every vote: the old versions go soon
+        for old in [k for k, (made, _page) in self._entries.items() if now - made >= 2 * self.ttl]:
+            del self._entries[old]
+        self._entries[key] = (now, page)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return page
+
+    def _background_done(self, task: asyncio.Task[SharedHtml]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("a shared page could not be rendered again: %r", task.exception())
 
     def clear(self) -> None:
         self._entries.clear()

@@ -242,8 +242,8 @@ async def test_concurrent_visitors_wait_for_one_render_and_a_failure_is_not_kept
     assert await pages.get("f", render) is not None
 
 
-async def test_shared_pages_expire_and_the_least_used_go_first() -> None:
-    pages = SharedPages(ttl=0.05, max_entries=2)
+async def test_the_least_used_pages_go_first() -> None:
+    pages = SharedPages(ttl=60, max_entries=2)
     made: list[str] = []
 
     def maker(name: str):  # type: ignore[no-untyped-def]
@@ -256,6 +256,57 @@ async def test_shared_pages_expire_and_the_least_used_go_first() -> None:
     for key in ("a", "b", "a", "c", "a", "b"):
         await pages.get(key, maker(key))
     assert made == ["a", "b", "c", "b"]  # "b" was the least used when "c" came
+
+
+async def test_an_old_page_is_served_while_it_is_rendered_again() -> None:
+    pages = SharedPages(ttl=0.05, max_entries=10)
+    versions: list[SharedHtml] = []
+
+    async def render() -> SharedHtml:
+        await asyncio.sleep(0.01)
+        versions.append(shared("{slot}"))
+        return versions[-1]
+
+    first = await pages.get("k", render)
+    await asyncio.sleep(0.06)  # old, not too old: served at once, rendered anew meanwhile
+    assert await pages.get("k", render) is first
+    assert await pages.get("k", render) is first  # one renewal is under way, not two
+    await asyncio.sleep(0.02)
+    assert len(versions) == 2
+    assert await pages.get("k", render) is versions[1]
+    await asyncio.sleep(0.11)  # too old to serve: rendered before answering
+    assert await pages.get("k", render) is versions[2]
+
+
+async def test_a_page_that_cannot_be_rendered_again_is_not_served(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pages = SharedPages(ttl=0.05, max_entries=10)
+    first = shared("{slot}")
+
+    async def gone() -> SharedHtml:
+        raise LookupError("the event is gone")
+
+    async def once() -> SharedHtml:
+        return first
+
+    await pages.get("k", once)
     await asyncio.sleep(0.06)
-    await pages.get("a", maker("a"))
-    assert made[-1] == "a"
+    assert await pages.get("k", gone) is first  # the renewal fails in the background...
+    await asyncio.sleep(0.01)
+    assert "could not be rendered again" in caplog.text
+    with pytest.raises(LookupError):  # ...so the next visitor asks for it afresh
+        await pages.get("k", gone)
+
+
+async def test_old_versions_do_not_linger() -> None:
+    pages = SharedPages(ttl=0.05, max_entries=100)
+
+    async def render() -> SharedHtml:
+        return shared("{slot}")
+
+    for version in range(10):
+        await pages.get(("page", version), render)
+    await asyncio.sleep(0.11)
+    await pages.get(("page", 10), render)
+    assert list(pages._entries) == [("page", 10)]
