@@ -131,7 +131,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.event_pages = SharedPages(ttl=2.0, max_entries=64)
     app.state.question_lists = SharedPages(ttl=2.0, max_entries=64)
 
-    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
+    # level 4: the event page with 200 questions is 5% bigger than at 6 (13.6 KB, not 13.0) and
+    # costs 0.6 ms to compress, not 0.8: 18% more pages a second on two cores (bench/questions.py)
+    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)
     app.add_middleware(
         LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
     )
