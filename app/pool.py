@@ -85,6 +85,13 @@ class FairQueue(sa_queue.QueueCommon[ConnectionPoolEntry]):
 
 
 class FairAsyncPool(AsyncAdaptedQueuePool):
-    """SQLAlchemy's asyncio pool with the first-come, first-served queue."""
+    """SQLAlchemy's asyncio pool with the first-come, first-served queue, which keeps the
+    connections opened beyond `pool_size` too (up to `max_overflow` more) instead of closing
+    them as they come back: under load they were closed and opened again a few times a second,
+    each time a new PostgreSQL process and its statements prepared anew."""
 
     _queue_class = FairQueue
+
+    def __init__(self, creator: Any, pool_size: int = 5, max_overflow: int = 10, **kw: Any):
+        super().__init__(creator, pool_size=pool_size, max_overflow=max_overflow, **kw)
+        self._pool = FairQueue(maxsize=pool_size + max(max_overflow, 0))

@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from sqlalchemy import exc, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.util import queue as sa_queue
 from sqlalchemy.util.concurrency import greenlet_spawn
 
@@ -96,3 +96,26 @@ async def test_a_newcomer_cannot_take_a_connection_someone_waits_for() -> None:
     with pytest.raises(sa_queue.Empty):
         await greenlet_spawn(queue.get, False)
     assert await waiter is entry
+
+
+async def test_connections_beyond_the_pool_size_are_kept_for_the_next_rush(
+    database_url: str,
+) -> None:
+    database = Database(make_settings(database_url, db_pool_size=1, db_max_overflow=2))
+    opened: list[object] = []
+    event.listen(database.engine.sync_engine, "connect", lambda *_: opened.append(1))
+
+    async def rush() -> None:
+        async def use() -> None:
+            async with database.snapshot() as connection:
+                await connection.execute(text("SELECT 1"))
+                await asyncio.sleep(0.02)
+
+        await asyncio.gather(use(), use(), use())
+
+    try:
+        await rush()
+        await rush()
+        assert len(opened) == 3
+    finally:
+        await database.dispose()
