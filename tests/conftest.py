@@ -324,6 +324,22 @@ async def client(app) -> AsyncIterator[Browser]:  # type: ignore[no-untyped-def]
         yield browser
 
 
+@pytest.fixture
+async def citizen(client: Browser) -> Browser:
+    """A visitor reading in English (the text the tests look for)."""
+    client.cookies.set("pf_lang", "en")
+    return client
+
+
+@pytest.fixture
+async def neighbour(app) -> AsyncIterator[Browser]:  # type: ignore[no-untyped-def]
+    """A second browser reading in English: another phone in the same room."""
+    transport = httpx.ASGITransport(app=app)
+    async with Browser(transport=transport, base_url="http://testserver") as browser:
+        browser.cookies.set("pf_lang", "en")
+        yield browser
+
+
 async def api_token_for(db: Database, user: User) -> str:
     async with db.write() as s:
         issued = await accounts.create_api_token(session=s, user=user, name="test")

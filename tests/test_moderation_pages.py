@@ -117,11 +117,9 @@ async def other(app, stage: Stage) -> AsyncIterator[Browser]:  # type: ignore[no
 
 
 @pytest.fixture
-async def visitor(app) -> AsyncIterator[Browser]:  # type: ignore[no-untyped-def]
-    transport = httpx.ASGITransport(app=app)
-    async with Browser(transport=transport, base_url="http://testserver") as browser:
-        browser.cookies.set("pf_lang", "en")
-        yield browser
+async def visitor(neighbour: Browser) -> Browser:
+    """Someone in the room, signed in nowhere."""
+    return neighbour
 
 
 # --- who may moderate ------------------------------------------------------------------------

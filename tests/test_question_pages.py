@@ -32,21 +32,6 @@ HOSTILE = "<script>alert(1)</script>"
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-async def citizen(client: Browser) -> Browser:
-    """A visitor reading in English (the text the tests look for)."""
-    client.cookies.set("pf_lang", "en")
-    return client
-
-
-@pytest.fixture
-async def neighbour(app) -> Any:  # type: ignore[no-untyped-def]
-    """A second browser: another phone in the same room."""
-    async with Browser(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as b:
-        b.cookies.set("pf_lang", "en")
-        yield b
-
-
 async def add_event(db: Database, stage: Stage, **values: Any) -> int:
     """A scheduled forum next week in Durrës, Anila Toska invited."""
     start = utcnow() + timedelta(days=7)
@@ -111,6 +96,14 @@ async def only_question(db: Database) -> Question:
         found = list((await session.execute(select(Question))).scalars())
     assert len(found) == 1
     return found[0]
+
+
+async def published(browser: Browser, db: Database, stage: Stage, event_id: int) -> Question:
+    """The browser asks the event a question, and the organizer publishes it."""
+    await ask(browser, event_id)
+    question = await only_question(db)
+    await approve(db, stage, question.id or 0)
+    return question
 
 
 async def approve(db: Database, stage: Stage, question_id: int, **data: Any) -> None:
@@ -237,9 +230,7 @@ async def test_votes_one_per_browser_and_taken_back(
     citizen: Browser, neighbour: Browser, db: Database, stage: Stage
 ) -> None:
     event_id = await add_event(db, stage)
-    await ask(citizen, event_id)
-    question = await only_question(db)
-    await approve(db, stage, question.id or 0)
+    question = await published(citizen, db, stage, event_id)
     qid = question.id
     page = (await citizen.get(f"/events/{event_id}/questions")).text
     token = csrf(page)
@@ -512,9 +503,7 @@ async def test_cached_list_items_carry_each_visitors_own_token_and_vote_state(
 ) -> None:
     """The rendered items are shared between visitors; tokens and "you voted" are not."""
     event_id = await add_event(db, stage)
-    await ask(citizen, event_id)
-    question = await only_question(db)
-    await approve(db, stage, question.id or 0)
+    question = await published(citizen, db, stage, event_id)
     mine = section((await citizen.get(f"/events/{event_id}")).text, "question-list")
     theirs = section((await neighbour.get(f"/events/{event_id}")).text, "question-list")
     token_in = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -18,13 +18,6 @@ from tests.conftest import Browser, World, make_settings
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture
-async def citizen(client: Browser) -> Browser:
-    """A visitor reading in English (the text the tests look for)."""
-    client.cookies.set("pf_lang", "en")
-    return client
-
-
 async def add_event(db: Database, world: World, **values: Any) -> int:
     """A public forum in Durrës next week, unless told otherwise."""
     start = values.pop("starts_at", utcnow() + timedelta(days=7))

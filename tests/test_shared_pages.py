@@ -5,7 +5,6 @@ import asyncio
 import re
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import update
 
@@ -14,22 +13,17 @@ from app.models import Event, utcnow
 from app.pagecache import CSRF_PLACEHOLDER, SharedHtml, SharedPages, SlotRecorder
 from app.services import events, questions
 from tests.conftest import Browser, Stage
-from tests.test_question_pages import add_event, approve, ask, csrf, only_question, section
+from tests.test_question_pages import (
+    add_event,
+    approve,
+    ask,
+    csrf,
+    only_question,
+    published,
+    section,
+)
 
 TOKEN_IN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-async def citizen(client: Browser) -> Browser:
-    client.cookies.set("pf_lang", "en")
-    return client
-
-
-@pytest.fixture
-async def neighbour(app) -> Any:  # type: ignore[no-untyped-def]
-    async with Browser(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as b:
-        b.cookies.set("pf_lang", "en")
-        yield b
 
 
 @pytest.fixture
@@ -125,9 +119,7 @@ async def test_the_live_list_is_shared_with_each_visitors_votes(
     citizen: Browser, neighbour: Browser, db: Database, stage: Stage
 ) -> None:
     event_id = await add_event(db, stage)
-    await ask(citizen, event_id)
-    question = await only_question(db)
-    await approve(db, stage, question.id or 0)
+    question = await published(citizen, db, stage, event_id)
     token = csrf((await citizen.get(f"/events/{event_id}")).text)
     await citizen.post(f"/questions/{question.id}/vote", data={"csrf_token": token})
     mine = await citizen.get(f"/events/{event_id}/questions/live?v=old")

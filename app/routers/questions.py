@@ -221,6 +221,17 @@ async def shared_event_page(
 
     key = (event_id, request.url.query, i18n.get_locale(), state.version)
     page = await request.app.state.event_pages.get(key, render_page)
+    return await _for_this_visitor(request, db, page, event_id, voter, state)
+
+
+async def _for_this_visitor(
+    request: Request,
+    db: Database,
+    page: SharedHtml,
+    event_id: int,
+    voter: str,
+    state: questions.PageState,
+) -> Response:
     fill = await visitor_fill(request, db, event_id, voter, state)
     return shared_response(request, page, fill)
 
@@ -343,7 +354,7 @@ async def questions_live(
 
     key = (event_id, sort, i18n.get_locale(), state.version)
     page = await request.app.state.question_lists.get(key, render_list)
-    return shared_response(request, page, await visitor_fill(request, db, event_id, voter, state))
+    return await _for_this_visitor(request, db, page, event_id, voter, state)
 
 
 # --- asking ----------------------------------------------------------------------------------
