@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -104,9 +104,10 @@ class SharedPages:
                 age = time.monotonic() - made
                 if age < 2 * self.ttl:
                     if age >= self.ttl and key not in self._rendering:
-                        task = asyncio.create_task(self._render(key, render, self._begin(key)))
+                        done = self._begin(key)
+                        task = asyncio.create_task(self._render(key, render, done))
                         self._background.add(task)
-                        task.add_done_callback(self._background_done)
+                        task.add_done_callback(partial(self._background_done, key, done))
                     self._entries.move_to_end(key)
                     return page
             underway = self._rendering.get(key)
@@ -144,8 +145,13 @@ class SharedPages:
             self._entries.popitem(last=False)
         return page
 
-    def _background_done(self, task: asyncio.Task[SharedHtml]) -> None:
+    def _background_done(
+        self, key: Hashable, done: asyncio.Future[None], task: asyncio.Task[SharedHtml]
+    ) -> None:
         self._background.discard(task)
+        if not done.done():  # cancelled before it began (shutting down): nobody may wait on it
+            del self._rendering[key]
+            done.set_result(None)
         if not task.cancelled() and task.exception() is not None:
             logger.warning("a shared page could not be rendered again: %r", task.exception())
 

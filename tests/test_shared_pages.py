@@ -302,3 +302,18 @@ async def test_old_versions_do_not_linger() -> None:
     await asyncio.sleep(0.11)
     await pages.get(("page", 10), render)
     assert list(pages._entries) == [("page", 10)]
+
+
+async def test_a_renewal_cancelled_before_it_began_holds_nobody_up() -> None:
+    pages = SharedPages(ttl=0.02, max_entries=10)
+
+    async def render() -> SharedHtml:
+        return shared("{slot}")
+
+    first = await pages.get("k", render)
+    await asyncio.sleep(0.03)
+    assert await pages.get("k", render) is first  # starts a renewal in the background...
+    for task in list(pages._background):
+        task.cancel()  # ...which is cancelled before it ran, as at shutdown
+    await asyncio.sleep(0.05)
+    assert await asyncio.wait_for(pages.get("k", render), timeout=1) is not first
