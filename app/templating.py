@@ -59,9 +59,9 @@ def create_environment() -> Environment:
 environment = create_environment()
 
 # --- the public question list, item by item ----------------------------------------------------
-# An item's HTML depends only on the question's state, the language, the sort and whether this
-# browser voted; the visitor's CSRF token is put in after. So the 200 items of a busy forum page
-# are rendered once per change, not once per request.
+# An item's HTML depends only on the question's state, the names it shows (candidates, topic),
+# the language, the sort and whether this browser voted; the visitor's CSRF token is put in
+# after. So the 200 items of a busy forum page are rendered once per change, not once per render.
 _ITEM_CACHE_SIZE = 20_000
 _items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
@@ -70,7 +70,13 @@ def question_item_html(view: Any, voted: bool, sort: str) -> str:
     """One public question as HTML (with the CSRF placeholder), from the cache when unchanged."""
     q = view.question
     locale = i18n.get_locale()
-    key = (q.id, q.updated_at, q.votes, q.status, q.body, locale, sort, voted)
+    topic = view.topic
+    names = (
+        tuple(c.full_name for c in view.addressed),
+        tuple(c.full_name for c in view.answered_by),
+        (topic.name_sq, topic.name_en) if topic else None,
+    )
+    key = (q.id, q.updated_at, q.votes, q.status, q.body, q.author_name, names, locale, sort, voted)
     html = _items.get(key)
     if html is None:
         macros = environment.get_template("public/questions/_macros.html").make_module(

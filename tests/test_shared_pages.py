@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from app.db import Database
-from app.models import Event, utcnow
+from app.models import Candidate, Event, utcnow
 from app.pagecache import CSRF_PLACEHOLDER, SharedHtml, SharedPages, SlotRecorder
 from app.services import events, questions
 from tests.conftest import Browser, Stage
@@ -317,3 +317,26 @@ async def test_a_renewal_cancelled_before_it_began_holds_nobody_up() -> None:
         task.cancel()  # ...which is cancelled before it ran, as at shutdown
     await asyncio.sleep(0.05)
     assert await asyncio.wait_for(pages.get("k", render), timeout=1) is not first
+
+
+async def test_a_renamed_candidate_shows_in_the_list_at_once(
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage
+) -> None:
+    """A question item is kept rendered; the names it shows are part of what it depends on."""
+    event_id = await add_event(db, stage)
+    await ask(citizen, event_id, candidate_ids=str(stage.anila.id))
+    await approve(db, stage, (await only_question(db)).id or 0)
+    before = section((await neighbour.get(f"/events/{event_id}")).text, "question-list")
+    assert stage.anila.full_name in before
+    async with db.write() as session:
+        await session.execute(
+            update(Candidate)
+            .where(Candidate.id == stage.anila.id)  # type: ignore[arg-type]
+            .values(full_name="Anila Toska-Hoxha")
+        )
+        await session.execute(  # what an edit of the event does; the page's version changes
+            update(Event).where(Event.id == event_id).values(updated_at=utcnow())  # type: ignore[arg-type]
+        )
+        await session.commit()
+    after = section((await neighbour.get(f"/events/{event_id}")).text, "question-list")
+    assert "Anila Toska-Hoxha" in after
