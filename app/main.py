@@ -41,13 +41,41 @@ from app.routers import (
     questions,
     registrations,
 )
-from app.security import SECURITY_HEADERS, ASGIApp, Receive, Scope, SecurityHeadersMiddleware, Send
+from app.security import (
+    SECURITY_HEADERS,
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    SecurityHeadersMiddleware,
+    Send,
+)
 from app.services.errors import InvalidInput, ServiceError
 from app.services.ratelimit import RateLimited
 from app.templating import STATIC_DIR, environment, is_htmx, render
 from app.voters import VoterCookieMiddleware
 
 logger = logging.getLogger("app")
+
+
+class HeadAsGetMiddleware:
+    """HEAD answers what GET would, without the body (uptime monitors and link checkers ask
+    with HEAD; the routes are declared for GET only)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 class LocaleMiddleware:
@@ -141,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(VoterCookieMiddleware, secure=settings.https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
+    app.add_middleware(HeadAsGetMiddleware)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     for module in (

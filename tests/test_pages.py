@@ -133,3 +133,16 @@ async def test_a_busy_database_answers_503_with_retry_after(app: FastAPI) -> Non
     assert "Shërbimi është shumë i ngarkuar" in page.text
     assert api.status_code == 503
     assert api.json()["detail"]
+
+
+async def test_head_answers_what_get_would_without_the_body(client: Browser) -> None:
+    for path, status in [("/", 200), ("/healthz", 200), ("/static/app.css", 200), ("/nope", 404)]:
+        got = await client.get(path, headers={"Accept-Encoding": "identity"})
+        head = await client.head(path, headers={"Accept-Encoding": "identity"})
+        assert (head.status_code, got.status_code) == (status, status), path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+        assert head.headers["content-length"] == str(len(got.content)), path
+        assert "frame-ancestors 'none'" in head.headers["content-security-policy"], path
+    assert (await client.head("/manage")).status_code == 303  # sign in first, as for GET
+    assert (await client.request("HEAD", "/logout")).status_code == 405  # POST only
