@@ -8,14 +8,22 @@ b. 300 voters (each its own client, so its own `pf_voter` cookie) on one questio
    question's `votes` column and its question_vote rows are compared with what the acknowledged
    answers imply (each client's last acknowledged state). SQLite 1 worker, PostgreSQL 4.
 c. The event page's weight as a phone loads it (HTML, CSS, JS gzipped) and any foreign host.
+d. The room on forum night: --room-phones phones polling the live list of the target event
+   every 2 s (as the page does, each with its own cookies and the version it last got) while
+   --room-voters others vote for random questions of it every 2.5 s; 1 worker. Every vote makes
+   a new version, so nearly every poll gets a fresh list: this is the shared list's worst case.
 """
 
 import argparse
 import asyncio
+import contextlib
+import os
 import random
+import re
 import time
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -63,6 +71,8 @@ PAGE_HEADERS += ["p50 ms", "p90 ms", "p99 ms", "max ms", "failed", "gen cpu%", "
 VOTE_HEADERS = ["database", "workers", "voters", "s", "acked", "acked/s", "p50 ms", "p99 ms"]
 VOTE_HEADERS += ["failed", "expected", "votes col", "vote rows", "counted once"]
 WEIGHT_HEADERS = ["database", "resource", "status", "gzip by", "raw bytes", "gzipped bytes"]
+ROOM_HEADERS = ["database", "phones", "voters", "s", "polls/s", "fresh lists", "p50 ms", "p99 ms"]
+ROOM_HEADERS += ["failed", "votes/s", "server cpu%"]
 
 WORDS = (
     "rruga",
@@ -144,6 +154,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10, help="measured seconds per page run")
     parser.add_argument("--concurrency", type=int, default=50, help="clients for the page runs")
     parser.add_argument("--vote-seconds", type=float, default=30, help="length of the vote run")
+    parser.add_argument("--room-phones", type=int, default=250, help="phones polling, part d")
+    parser.add_argument("--room-voters", type=int, default=50, help="phones voting, part d")
+    parser.add_argument("--room-seconds", type=float, default=30, help="length of part d")
     return parser.parse_args()
 
 
@@ -408,6 +421,81 @@ async def voters(base_url: str, question_id: int, seconds: float) -> dict[str, A
     }
 
 
+# --- d. the room --------------------------------------------------------------------------------
+
+POLL_EVERY = 2.0
+VOTE_EVERY = 2.5
+LIVE_VERSION = re.compile(r"live\?v=(\w+)")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def room(base_url: str, event_id: int, phones: int, voters: int, seconds: float) -> dict:
+    """Phones poll the live list every POLL_EVERY s, voters vote every VOTE_EVERY s."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        listed = await client.get(f"/api/v1/events/{event_id}/questions")
+    question_ids = [q["id"] for q in listed.json()]
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    votes = [0]
+
+    async def phone(client: httpx.AsyncClient, until: float) -> None:
+        page = await client.get(f"/events/{event_id}")
+        found = LIVE_VERSION.search(page.text)
+        version = found.group(1) if found else ""
+        await asyncio.sleep(random.random() * POLL_EVERY)
+        while time.perf_counter() < until:
+            start = time.perf_counter()
+            url = f"/events/{event_id}/questions/live?v={version}"
+            try:
+                response = await client.get(url, headers={"HX-Request": "true"})
+                status = str(response.status_code)
+                found = LIVE_VERSION.search(response.text) if response.status_code == 200 else None
+                version = found.group(1) if found else version
+            except httpx.HTTPError as error:
+                status = type(error).__name__
+            latencies.append((time.perf_counter() - start) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            await asyncio.sleep(POLL_EVERY)
+
+    async def voter(client: httpx.AsyncClient, until: float) -> None:
+        await asyncio.sleep(random.random() * VOTE_EVERY)
+        while time.perf_counter() < until:
+            with contextlib.suppress(httpx.HTTPError):
+                question = random.choice(question_ids)
+                response = await client.post(f"/api/v1/questions/{question}/votes")
+                votes[0] += response.status_code == 200
+            await asyncio.sleep(VOTE_EVERY)
+
+    async with AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=30))
+            for _ in range(phones + voters)
+        ]
+        until = time.perf_counter() + seconds
+        await asyncio.gather(
+            *(phone(c, until) for c in clients[:phones]),
+            *(voter(c, until) for c in clients[phones:]),
+        )
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1)] if ordered else 0
+
+    return {
+        "polls": len(ordered),
+        "fresh": statuses.get("200", 0),
+        "failed": sum(n for s, n in statuses.items() if s not in ("200", "204")),
+        "p50": pct(50),
+        "p99": pct(99),
+        "votes": votes[0],
+    }
+
+
 # --- c. weight ---------------------------------------------------------------------------------
 
 
@@ -462,11 +550,13 @@ def main() -> None:
     print(machine_note())
     print(
         f"Pages: {args.seconds:g} s per run after a 2 s warm-up, 1 worker, C={c}. "
-        f"Votes: {VOTERS} voters for {args.vote_seconds:g} s.\n"
+        f"Votes: {VOTERS} voters for {args.vote_seconds:g} s. Room: {args.room_phones} phones, "
+        f"{args.room_voters} voters for {args.room_seconds:g} s.\n"
     )
     page_rows: list[list[Any]] = []
     vote_rows: list[list[Any]] = []
     weight_rows: list[list[Any]] = []
+    room_rows: list[list[Any]] = []
     notes: list[str] = []
 
     with server("hello", hello_command(free_port(), 1)) as srv:
@@ -555,6 +645,31 @@ def main() -> None:
                 notes.append(f"{database} vote server: {len(problems)} error lines, e.g.")
                 notes.extend("    " + line for line in problems[:5])
 
+            if args.room_seconds > 0:
+                with server(
+                    f"room-{database}", app_command(free_port(), 1), env, ready_path="/healthz"
+                ) as srv:
+                    pid = srv.process.pid
+                    cpu = cpu_seconds(pid)
+                    r = asyncio.run(
+                        room(srv.base_url, target, args.room_phones, args.room_voters,
+                             args.room_seconds)
+                    )  # fmt: skip
+                    cpu = cpu_seconds(pid) - cpu
+                    problems = srv.log_problems()
+                room_rows.append(
+                    [
+                        *(database, args.room_phones, args.room_voters, args.room_seconds),
+                        *(r["polls"] / args.room_seconds, r["fresh"], r["p50"], r["p99"]),
+                        *(r["failed"], r["votes"] / args.room_seconds),
+                        100 * cpu / args.room_seconds,
+                    ]
+                )
+                print(f"{database}: room p99 {r['p99']:.0f} ms", flush=True)
+                if problems:
+                    notes.append(f"{database} room server: {len(problems)} error lines, e.g.")
+                    notes.extend("    " + line for line in problems[:5])
+
     print("\na. GET /events/{target} (200 approved questions), 1 worker")
     print(table(PAGE_HEADERS, page_rows))
     print("goal: x hello >= 0.10, p99 < 150 ms, no failures; and no slower at 100k than at 10k.")
@@ -568,6 +683,10 @@ def main() -> None:
         )
     print("\nc. Event page weight on a phone (gzipped; goal under 60 KB)")
     print(table(WEIGHT_HEADERS, weight_rows))
+    if room_rows:
+        print("\nd. The room: phones polling the live list every 2 s, voters every 2.5 s, 1 worker")
+        print(table(ROOM_HEADERS, room_rows))
+        print("fresh lists = polls answered with a new list (200) rather than 204 (no change).")
     print()
     for note in notes:
         print(note)
