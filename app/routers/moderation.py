@@ -8,7 +8,8 @@ endpoints compare the page's `v` with questions.version() and answer 204 when no
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -154,98 +155,127 @@ async def _set_period(
 # --- one action per route, each a plain form that htmx enhances ------------------------------
 
 
-@router.post("/manage/questions/{question_id}/approve", name="approve_question")
-async def approve_question(
+@dataclass
+class Moderating:
+    """One moderator acting on one question: the request, who, the question, the sessions."""
+
+    request: Request
+    question: Question
+    actor: User
+    session: AsyncSession
+    db: Database
+
+    async def form(self, *, lists: Sequence[str] = ()) -> dict[str, Any]:
+        return form_values(await self.request.form(), lists=lists)
+
+    async def moderate(
+        self, name: str, fields: dict[str, Any], values: dict[str, Any] | None = None
+    ) -> Response:
+        """questions.moderate() with the form's fields, validated by the API's own input model."""
+
+        async def action() -> None:
+            data = parse_input(QuestionModeration, fields)
+            await questions.moderate(
+                session=self.session, actor=self.actor, question_id=self.question_id, data=data
+            )
+
+        return await self.run(name, values or {}, action)
+
+    @property
+    def question_id(self) -> int:
+        return self.question.id or 0
+
+    async def run(
+        self, name: str, values: dict[str, Any], action: Callable[[], Awaitable[None]]
+    ) -> Response:
+        """Does it and commits: 303 back to the page, or the fresh queue for htmx. A refusal
+        shows on the question's card, with what was typed kept in the form it came from."""
+        # read before acting: a rollback expires the question
+        event_id, question_id = self.question.event_id, self.question_id
+        try:
+            await action()
+        except NotAllowed as error:
+            raise HTTPException(status_code=403, detail=error.message) from error
+        except ServiceError as error:
+            await self.session.rollback()
+            if isinstance(error, InvalidInput):
+                message, status = "; ".join(error.errors.values()), 400
+            else:
+                message, status = error.message, (409 if error.status_code == 409 else 400)
+            failed = {"id": question_id, "action": name, "message": message, "values": values}
+            return await _queue_answer(
+                self.request, self.db, self.actor, event_id, failed=failed, status=status
+            )
+        await self.session.commit()
+        if not is_htmx(self.request):
+            return see_other(f"/manage/events/{event_id}/questions#q-{question_id}")
+        return await _queue_answer(self.request, self.db, self.actor, event_id)
+
+
+async def moderating(
     request: Request,
     question: ModeratedQuestion,
     principal: CurrentPrincipal,
     session: SessionDep,
     db: DatabaseDep,
-) -> Response:
-    action = _moderation(session, principal.user, question, {"status": "approved"})
-    return await _run(request, session, db, principal.user, question, "approve", {}, action)
+) -> Moderating:
+    return Moderating(request, question, principal.user, session, db)
+
+
+ModeratingDep = Annotated[Moderating, Depends(moderating)]
+
+
+@router.post("/manage/questions/{question_id}/approve", name="approve_question")
+async def approve_question(it: ModeratingDep) -> Response:
+    return await it.moderate("approve", {"status": "approved"})
 
 
 @router.post("/manage/questions/{question_id}/reject", name="reject_question")
-async def reject_question(
-    request: Request,
-    question: ModeratedQuestion,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    db: DatabaseDep,
-) -> Response:
+async def reject_question(it: ModeratingDep) -> Response:
     """Not published; the reason (optional) is for the organizers only."""
-    values = form_values(await request.form())
+    values = await it.form()
     fields = {"status": "rejected", "rejection_reason": values.get("rejection_reason")}
-    action = _moderation(session, principal.user, question, fields)
-    return await _run(request, session, db, principal.user, question, "reject", values, action)
+    return await it.moderate("reject", fields, values)
 
 
 @router.post("/manage/questions/{question_id}/edit", name="edit_question")
-async def edit_question(
-    request: Request,
-    question: ModeratedQuestion,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    db: DatabaseDep,
-) -> Response:
+async def edit_question(it: ModeratingDep) -> Response:
     """A spelling fix; the service keeps the text as the citizen sent it."""
-    values = form_values(await request.form())
-    action = _moderation(session, principal.user, question, {"body": values.get("body") or ""})
-    return await _run(request, session, db, principal.user, question, "edit", values, action)
+    values = await it.form()
+    return await it.moderate("edit", {"body": values.get("body") or ""}, values)
 
 
 @router.post("/manage/questions/{question_id}/answer", name="answer_question")
-async def answer_question(
-    request: Request,
-    question: ModeratedQuestion,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    db: DatabaseDep,
-) -> Response:
+async def answer_question(it: ModeratingDep) -> Response:
     """Who answered it: the ticked candidates (ticking one marks the question answered)."""
-    values = form_values(await request.form(), lists=["answered_by_ids"])
-    fields = {"answered_by_ids": values["answered_by_ids"]}
-    action = _moderation(session, principal.user, question, fields)
-    return await _run(request, session, db, principal.user, question, "answer", values, action)
+    values = await it.form(lists=["answered_by_ids"])
+    return await it.moderate("answer", {"answered_by_ids": values["answered_by_ids"]}, values)
 
 
 @router.post("/manage/questions/{question_id}/screen", name="screen_question")
-async def screen_question(
-    request: Request,
-    question: ModeratedQuestion,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    db: DatabaseDep,
-) -> Response:
+async def screen_question(it: ModeratingDep) -> Response:
     """Makes it the question on the screen (approving it if it was pending)."""
-    actor = principal.user
 
     async def action() -> None:
-        await questions.put_on_screen(session=session, actor=actor, question_id=question.id or 0)
+        await questions.put_on_screen(
+            session=it.session, actor=it.actor, question_id=it.question_id
+        )
 
-    return await _run(request, session, db, actor, question, "screen", {}, action)
+    return await it.run("screen", {}, action)
 
 
 @router.post("/manage/questions/{question_id}/merge", name="merge_question")
-async def merge_question(
-    request: Request,
-    question: ModeratedQuestion,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    db: DatabaseDep,
-) -> Response:
+async def merge_question(it: ModeratingDep) -> Response:
     """Folds this question into the one chosen; its votes move there, once per browser."""
-    values = form_values(await request.form())
-    actor = principal.user
+    values = await it.form()
 
     async def action() -> None:
         into = parse_input(QuestionMerge, {"into_id": values.get("into_id")})
         await questions.merge(
-            session=session, actor=actor, question_id=question.id or 0, into_id=into.into_id
+            session=it.session, actor=it.actor, question_id=it.question_id, into_id=into.into_id
         )
 
-    return await _run(request, session, db, actor, question, "merge", values, action)
+    return await it.run("merge", values, action)
 
 
 @router.get("/manage/questions/{question_id}/merge", name="merge_question_form")
@@ -265,54 +295,6 @@ async def merge_question_form(
     others = [v for v in targets if v not in alike and v.question.id != question.id]
     context = {"event": event, "view": this[0] if this else None, "alike": alike, "others": others}
     return render(request, "manage/questions/merge.html", context, block="merge_form")
-
-
-Action = Callable[[], Awaitable[None]]
-
-
-def _moderation(
-    session: AsyncSession, actor: User, question: Question, fields: dict[str, Any]
-) -> Action:
-    """questions.moderate() with the form's fields, validated by the API's own input model."""
-
-    async def action() -> None:
-        data = parse_input(QuestionModeration, fields)
-        await questions.moderate(
-            session=session, actor=actor, question_id=question.id or 0, data=data
-        )
-
-    return action
-
-
-async def _run(
-    request: Request,
-    session: AsyncSession,
-    db: Database,
-    actor: User,
-    question: Question,
-    name: str,
-    values: dict[str, Any],
-    action: Action,
-) -> Response:
-    """Does it and commits: 303 back to the page, or the fresh queue for htmx. A refusal shows
-    on the question's card, with what was typed kept in the form it came from."""
-    event_id, question_id = question.event_id, question.id or 0
-    try:
-        await action()
-    except NotAllowed as error:
-        raise HTTPException(status_code=403, detail=error.message) from error
-    except ServiceError as error:
-        await session.rollback()
-        if isinstance(error, InvalidInput):
-            message, status = "; ".join(error.errors.values()), 400
-        else:
-            message, status = error.message, (409 if error.status_code == 409 else 400)
-        failed = {"id": question_id, "action": name, "message": message, "values": values}
-        return await _queue_answer(request, db, actor, event_id, failed=failed, status=status)
-    await session.commit()
-    if not is_htmx(request):
-        return see_other(f"/manage/events/{event_id}/questions#q-{question_id}")
-    return await _queue_answer(request, db, actor, event_id)
 
 
 async def _queue_answer(
