@@ -154,7 +154,8 @@ async def live_context(
 # --- shared pages --------------------------------------------------------------------------
 # The event page and its live list are the same for every anonymous visitor but for their
 # votes, their own questions and their token: rendered once per version (app/pagecache.py),
-# then filled in per request with two queries (the version, and the visitor's state).
+# then filled in per request from one statement (the version, this browser's votes, whether it
+# asked; its own questions are read only if it asked).
 
 SHAREABLE_QUERIES = frozenset({"", "sort=votes", "sort=newest"})
 
