@@ -198,7 +198,6 @@ def revoke_api_token(
                 user=None,
                 actor="cli",
                 action="api_token.revoke",
-                entity_type="api_token",
                 entity_id=token.id,
             )
         return True

@@ -73,7 +73,6 @@ async def create_user(
         user=None,
         actor=actor,
         action="user.create",
-        entity_type="user",
         entity_id=user.id,
         details={"email": email, "role": role.value},
     )
@@ -151,7 +150,6 @@ async def create_api_token(*, session: AsyncSession, user: User, name: str) -> I
         session=session,
         user=user,
         action="api_token.create",
-        entity_type="api_token",
         entity_id=token.id,
         details={"name": token.name},
     )
@@ -191,7 +189,6 @@ async def revoke_api_token(*, session: AsyncSession, user: User, token_id: int) 
             session=session,
             user=user,
             action="api_token.revoke",
-            entity_type="api_token",
             entity_id=token.id,
         )
     return token

@@ -311,7 +311,6 @@ async def check_in(
         session=session,
         user=actor,
         action="registration.check_in",
-        entity_type="registration",
         entity_id=registration.id,
     )
     return CheckIn(registration, already=False)
@@ -351,7 +350,6 @@ async def walk_in(
         session=session,
         user=actor,
         action="registration.walk_in",
-        entity_type="registration",
         entity_id=registration.id,
     )
     return registration

@@ -15,17 +15,20 @@ def record(
     session: AsyncSession,
     user: User | None,
     action: str,
-    entity_type: str,
     entity_id: int | None,
     details: dict[str, Any] | None = None,
     actor: str | None = None,
 ) -> AuditEntry:
-    """Adds an audit entry to the caller's transaction (it commits with the change it records)."""
+    """Adds an audit entry to the caller's transaction (it commits with the change it records).
+
+    `action` is "<entity type>.<what happened>", e.g. "party.update": the entry's entity type is
+    its first part.
+    """
     entry = AuditEntry(
         user_id=user.id if user else None,
         actor=actor or (user.email if user else "system"),
         action=action,
-        entity_type=entity_type,
+        entity_type=action.partition(".")[0],
         entity_id=entity_id,
         details=json.dumps(details or {}, ensure_ascii=False, default=str, sort_keys=True),
     )

@@ -112,7 +112,6 @@ async def create_election(*, session: AsyncSession, actor: User, data: ElectionC
         session=session,
         user=actor,
         action="election.create",
-        entity_type="election",
         entity_id=election.id,
         details=data.model_dump(mode="json"),
     )
@@ -148,7 +147,6 @@ async def update_election(
             session=session,
             user=actor,
             action="election.update",
-            entity_type="election",
             entity_id=election_id,
             details=changes,
         )
@@ -191,7 +189,6 @@ async def create_party(*, session: AsyncSession, actor: User, data: PartyCreate)
         session=session,
         user=actor,
         action="party.create",
-        entity_type="party",
         entity_id=party.id,
         details=data.model_dump(mode="json"),
     )
@@ -217,7 +214,6 @@ async def update_party(
             session=session,
             user=actor,
             action="party.update",
-            entity_type="party",
             entity_id=party_id,
             details=changes,
         )
@@ -317,7 +313,6 @@ async def create_candidate(
         session=session,
         user=actor,
         action="candidate.create",
-        entity_type="candidate",
         entity_id=candidate.id,
         details=data.model_dump(mode="json"),
     )
@@ -345,7 +340,6 @@ async def update_candidate(
             session=session,
             user=actor,
             action="candidate.update",
-            entity_type="candidate",
             entity_id=candidate_id,
             details=changes,
         )

@@ -399,7 +399,6 @@ async def moderate(
             session=session,
             user=actor,
             action="question.moderate",
-            entity_type="question",
             entity_id=question_id,
             details=changes,
         )
@@ -484,7 +483,6 @@ async def merge(*, session: AsyncSession, actor: User, question_id: int, into_id
         session=session,
         user=actor,
         action="question.merge",
-        entity_type="question",
         entity_id=question_id,
         details={"into_id": into_id, "votes_moved": len(voters - already)},
     )
@@ -506,7 +504,6 @@ async def put_on_screen(*, session: AsyncSession, actor: User, question_id: int)
         session=session,
         user=actor,
         action="question.on_screen",
-        entity_type="question",
         entity_id=question_id,
     )
     return question
@@ -525,7 +522,6 @@ async def set_question_period(
         session=session,
         user=actor,
         action="event.questions_open" if open_ else "event.questions_closed",
-        entity_type="event",
         entity_id=event_id,
     )
     return event

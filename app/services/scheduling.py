@@ -225,7 +225,6 @@ async def create_event(*, session: AsyncSession, actor: User, data: EventCreate)
         session=session,
         user=actor,
         action="event.create",
-        entity_type="event",
         entity_id=event.id,
         details=data.model_dump(mode="json", exclude={"confirm_venue_overlap"}),
     )
@@ -327,7 +326,6 @@ async def update_event(
             session=session,
             user=actor,
             action="event.update",
-            entity_type="event",
             entity_id=event_id,
             details=changes,
         )
@@ -401,7 +399,6 @@ async def set_invitation(
             session=session,
             user=actor,
             action="event.invitation",
-            entity_type="event",
             entity_id=event_id,
             details={"candidate_id": candidate_id, "status": [link.status, status]},
         )
