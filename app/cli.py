@@ -184,23 +184,11 @@ def revoke_api_token(
     token_id: Annotated[int, typer.Argument(help="The token's id (printed when created).")],
 ) -> None:
     """Revoke an API token by its id."""
-    from app.models import ApiToken, utcnow
-    from app.services import audit
+    from app.services import accounts
 
     async def work(session: AsyncSession) -> bool:
-        token = await session.get(ApiToken, token_id)
-        if token is None:
-            return False
-        if token.revoked_at is None:
-            token.revoked_at = utcnow()
-            audit.record(
-                session=session,
-                user=None,
-                actor="cli",
-                action="api_token.revoke",
-                entity_id=token.id,
-            )
-        return True
+        revoked = await accounts.revoke_api_token(session=session, user=None, token_id=token_id)
+        return revoked is not None
 
     if not _with_session(work):
         typer.secho(f"No token {token_id}.", fg=typer.colors.RED, err=True)

@@ -1,13 +1,27 @@
 """Signing in and out, server-side sessions, API tokens, and the sign-in rate limit."""
 
-import httpx
-from sqlalchemy import func, select
+import asyncio
 
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import col
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.config import get_settings
 from app.main import create_app
 from app.models import ApiToken, AuditEntry, Role, UserSession
 from app.security import SESSION_COOKIE
 from app.services import accounts
-from tests.conftest import PASSWORD, Browser, World, api_token_for, make_settings
+from tests.conftest import (
+    PASSWORD,
+    TEST_SECRET,
+    Browser,
+    World,
+    api_token_for,
+    make_settings,
+)
 
 
 async def test_sign_in_sets_a_hardened_session_cookie_and_opens_the_dashboard(
@@ -230,3 +244,33 @@ async def test_create_user_rules(session, world: World) -> None:
     )
     assert user.email == "zana@example.org"
     assert user.password_hash.startswith("$argon2id$")
+
+
+async def test_the_command_line_revokes_a_token_and_says_who_did(
+    client: Browser, world: World, db, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = await api_token_for(db, world.organizer)
+    async with db.read() as session:
+        token_id = (await session.execute(select(ApiToken))).scalar_one().id
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    try:  # the command runs its own event loop: in a thread, beside the test's
+        revoke = CliRunner().invoke
+        done = await asyncio.to_thread(revoke, cli, ["revoke-api-token", str(token_id)])
+        missing = await asyncio.to_thread(revoke, cli, ["revoke-api-token", "999999"])
+    finally:
+        get_settings.cache_clear()
+    assert done.exit_code == 0, done.output
+    assert f"Token {token_id} revoked." in done.output
+    assert missing.exit_code == 2
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+    async with db.read() as session:
+        entry = (
+            await session.execute(
+                select(AuditEntry).where(col(AuditEntry.action) == "api_token.revoke")
+            )
+        ).scalar_one()
+    assert (entry.actor, entry.entity_type, entry.entity_id) == ("cli", "api_token", token_id)

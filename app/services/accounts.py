@@ -178,16 +178,22 @@ async def list_api_tokens(*, session: AsyncSession, user: User) -> list[ApiToken
     return list((await session.execute(statement)).scalars())
 
 
-async def revoke_api_token(*, session: AsyncSession, user: User, token_id: int) -> ApiToken | None:
-    """Revokes one of the user's own tokens (an admin may revoke anyone's)."""
+async def revoke_api_token(
+    *, session: AsyncSession, user: User | None, token_id: int
+) -> ApiToken | None:
+    """Revokes one of the user's own tokens (an admin may revoke anyone's, and so may the
+    operator at the command line, `user=None`)."""
     token = await session.get(ApiToken, token_id)
-    if token is None or (token.user_id != user.id and user.role != Role.admin):
+    if token is None:
+        return None
+    if user is not None and token.user_id != user.id and user.role != Role.admin:
         return None
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(
             session=session,
             user=user,
+            actor=None if user else "cli",
             action="api_token.revoke",
             entity_id=token.id,
         )
