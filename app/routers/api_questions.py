@@ -1,7 +1,10 @@
 """JSON API for questions: ask, list, moderate, merge, vote."""
 
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
+from app.db import Database
 from app.deps import (
     CurrentPrincipal,
     DatabaseDep,
@@ -111,12 +114,7 @@ async def vote(
     voter: VoterDep,
 ) -> VoteResult:
     """One vote per browser (the `pf_voter` cookie); voting again changes nothing."""
-    await ratelimit.guard(
-        db=db, settings=settings, kind="vote", ip=client_ip(request), browser=voter
-    )
-    votes, voted = await questions.vote(session=session, question_id=question_id, voter=voter)
-    await session.commit()
-    return VoteResult(question_id=question_id, votes=votes, voted=voted)
+    return await _set_vote(request, question_id, session, db, settings, voter, voted=True)
 
 
 @router.delete("/questions/{question_id}/votes", response_model=VoteResult)
@@ -129,9 +127,24 @@ async def unvote(
     voter: VoterDep,
 ) -> VoteResult:
     """Takes this browser's vote back."""
+    return await _set_vote(request, question_id, session, db, settings, voter, voted=False)
+
+
+async def _set_vote(
+    request: Request,
+    question_id: int,
+    session: AsyncSession,
+    db: Database,
+    settings: Settings,
+    voter: str,
+    *,
+    voted: bool,
+) -> VoteResult:
     await ratelimit.guard(
         db=db, settings=settings, kind="vote", ip=client_ip(request), browser=voter
     )
-    votes, voted = await questions.unvote(session=session, question_id=question_id, voter=voter)
+    votes, now_voted = await questions.set_vote(
+        session=session, question_id=question_id, voter=voter, voted=voted
+    )
     await session.commit()
-    return VoteResult(question_id=question_id, votes=votes, voted=voted)
+    return VoteResult(question_id=question_id, votes=votes, voted=now_voted)

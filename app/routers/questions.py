@@ -535,8 +535,9 @@ async def _vote(
         if not is_htmx(request):
             raise limited  # the error page says how long to wait
         return await _vote_refused(request, session, question_id, voter, sort, limited)
-    action = questions.unvote if take_back else questions.vote
-    votes, voted = await action(session=session, question_id=question_id, voter=voter)
+    votes, voted = await questions.set_vote(
+        session=session, question_id=question_id, voter=voter, voted=not take_back
+    )
     await session.commit()
     if is_htmx(request):
         context = {"question_id": question_id, "votes": votes, "voted": voted, "sort": sort}

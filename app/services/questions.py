@@ -300,42 +300,42 @@ async def _public_question(session: AsyncSession, question_id: int) -> Question:
     return question
 
 
-async def vote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
-    """One vote per browser: a second vote changes nothing. Returns (votes, voted)."""
+async def set_vote(
+    *, session: AsyncSession, question_id: int, voter: str, voted: bool
+) -> tuple[int, bool]:
+    """One vote per browser: voting twice, or taking back a vote it has not given, changes
+    nothing. Returns (votes, voted)."""
     await _public_question(session, question_id)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    inserted = await session.execute(
-        insert(QuestionVote)
-        .values(question_id=question_id, voter=voter, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["question_id", "voter"])
-        .returning(col(QuestionVote.question_id))
-    )
-    if inserted.first() is not None:
+    dialect = session.get_bind().dialect.name
+    if voted:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement: Any = (
+            insert(QuestionVote)
+            .values(question_id=question_id, voter=voter, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["question_id", "voter"])
+        )
+    else:
+        statement = delete(QuestionVote).where(
+            col(QuestionVote.question_id) == question_id, col(QuestionVote.voter) == voter
+        )
+    changed = await session.execute(statement.returning(col(QuestionVote.question_id)))
+    if changed.first() is not None:
         await session.execute(
             update(Question)
             .where(col(Question.id) == question_id)
-            .values(votes=col(Question.votes) + 1, updated_at=utcnow())
+            .values(votes=col(Question.votes) + (1 if voted else -1), updated_at=utcnow())
         )
     votes = await session.scalar(select(Question.votes).where(col(Question.id) == question_id))  # type: ignore[call-overload]
-    return int(votes or 0), True
+    return int(votes or 0), voted
+
+
+async def vote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
+    return await set_vote(session=session, question_id=question_id, voter=voter, voted=True)
 
 
 async def unvote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
     """Takes this browser's vote back (nothing happens if it had none)."""
-    await _public_question(session, question_id)
-    removed = await session.execute(
-        delete(QuestionVote)
-        .where(col(QuestionVote.question_id) == question_id, col(QuestionVote.voter) == voter)
-        .returning(col(QuestionVote.question_id))
-    )
-    if removed.first() is not None:
-        await session.execute(
-            update(Question)
-            .where(col(Question.id) == question_id)
-            .values(votes=col(Question.votes) - 1, updated_at=utcnow())
-        )
-    votes = await session.scalar(select(Question.votes).where(col(Question.id) == question_id))  # type: ignore[call-overload]
-    return int(votes or 0), False
+    return await set_vote(session=session, question_id=question_id, voter=voter, voted=False)
 
 
 async def voted_by(*, session: AsyncSession, event_id: int, voter: str) -> set[int]:
