@@ -14,7 +14,14 @@ from app.models import (
     InvitationStatus,
     User,
 )
-from app.models.elections import CandidateCreate, CandidateUpdate, ElectionCreate, PartyCreate
+from app.models.elections import (
+    CandidateCreate,
+    CandidateUpdate,
+    ElectionCreate,
+    ElectionUpdate,
+    PartyCreate,
+    PartyUpdate,
+)
 from app.models.events import EventCreate, EventUpdate
 from app.services import elections, scheduling
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed
@@ -391,3 +398,46 @@ async def test_organizers_add_candidates_in_their_municipality_and_edits_are_aud
     update = next(e for e in entries if e.action == "candidate.update")
     assert "Dritan Bregu" in update.details
     assert "Dritan Bregu Jr." in update.details
+
+
+async def test_elections_and_parties_keep_an_audit_trail_of_real_changes(stage: Stage, db) -> None:
+    admin = stage.world.admin
+    data = ElectionCreate(
+        name="Zgjedhjet 2033",
+        kind="local",
+        election_date=date(2033, 5, 1),
+        municipality_ids=[stage.world.municipality.id],
+    )
+    async with db.write() as s:
+        election = await elections.create_election(session=s, actor=admin, data=data)
+        party = await elections.create_party(
+            session=s, actor=admin, data=PartyCreate(name="Partia e Çezmave", abbreviation="PÇ")
+        )
+        await elections.update_party(
+            session=s, actor=admin, party_id=party.id, data=PartyUpdate(abbreviation="PÇ")
+        )  # nothing changes: nothing is recorded
+        await elections.update_party(
+            session=s, actor=admin, party_id=party.id, data=PartyUpdate(name="Partia e Ujit")
+        )
+        await elections.update_election(
+            session=s, actor=admin, election_id=election.id, data=ElectionUpdate(name="Vendoret")
+        )
+        await s.commit()
+    async with db.read() as s:
+        found = await s.execute(
+            select(AuditEntry.action, AuditEntry.entity_type, AuditEntry.entity_id)  # type: ignore[call-overload]
+            .where(AuditEntry.entity_type.in_(["election", "party"]))  # type: ignore[attr-defined]
+            .order_by(AuditEntry.id)
+        )
+        entries = found.all()
+        renamed = await s.scalar(
+            select(AuditEntry.details).where(AuditEntry.action == "party.update")  # type: ignore[call-overload, arg-type]
+        )
+    assert entries == [
+        ("election.create", "election", election.id),
+        ("party.create", "party", party.id),
+        ("party.update", "party", party.id),
+        ("election.update", "election", election.id),
+    ]
+    assert "Partia e Çezmave" in renamed
+    assert "Partia e Ujit" in renamed

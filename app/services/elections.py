@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from app.i18n import gettext as _
 from app.models import (
@@ -45,6 +46,9 @@ class CandidateListing:
     election: Election
 
 
+T = TypeVar("T", bound=SQLModel)
+
+
 def _changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
     """Sets the given fields on `obj`; returns {field: [old, new]} for those that changed."""
     changed = {}
@@ -54,6 +58,32 @@ def _changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
             changed[field] = [old, new]
             setattr(obj, field, new)
     return changed
+
+
+async def _created(session: AsyncSession, actor: User, row: T, data: BaseModel) -> T:
+    """Adds the new row, and an audit entry "<table>.create" with what was given."""
+    session.add(row)
+    await session.flush()
+    audit.record(
+        session=session,
+        user=actor,
+        action=f"{row.__tablename__}.create",
+        entity_id=row.id,  # type: ignore[attr-defined]
+        details=data.model_dump(mode="json"),
+    )
+    return row
+
+
+def _updated(session: AsyncSession, actor: User, row: SQLModel, changes: dict[str, Any]) -> None:
+    """An audit entry "<table>.update" with each changed field's old and new value, if any."""
+    if changes:
+        audit.record(
+            session=session,
+            user=actor,
+            action=f"{row.__tablename__}.update",
+            entity_id=row.id,  # type: ignore[attr-defined]
+            details=changes,
+        )
 
 
 # --- municipalities and organizations ------------------------------------------------------
@@ -102,18 +132,10 @@ async def create_election(*, session: AsyncSession, actor: User, data: ElectionC
     require_admin(actor)
     await _check_municipalities(session=session, ids=data.municipality_ids)
     election = Election(name=data.name, kind=data.kind, election_date=data.election_date)
-    session.add(election)
-    await session.flush()
+    await _created(session, actor, election, data)
     session.add_all(
         ElectionMunicipality(election_id=election.id, municipality_id=m)  # type: ignore[arg-type]
         for m in sorted(set(data.municipality_ids))
-    )
-    audit.record(
-        session=session,
-        user=actor,
-        action="election.create",
-        entity_id=election.id,
-        details=data.model_dump(mode="json"),
     )
     return election
 
@@ -142,14 +164,7 @@ async def update_election(
                 for m in sorted(after)
             )
             changes["municipality_ids"] = [sorted(before), sorted(after)]
-    if changes:
-        audit.record(
-            session=session,
-            user=actor,
-            action="election.update",
-            entity_id=election_id,
-            details=changes,
-        )
+    _updated(session, actor, election, changes)
     return election
 
 
@@ -183,16 +198,7 @@ async def create_party(*, session: AsyncSession, actor: User, data: PartyCreate)
         session=session, name=data.name, abbreviation=data.abbreviation, exclude_id=None
     )
     party = Party(name=data.name, abbreviation=data.abbreviation, color=data.color.lower())
-    session.add(party)
-    await session.flush()
-    audit.record(
-        session=session,
-        user=actor,
-        action="party.create",
-        entity_id=party.id,
-        details=data.model_dump(mode="json"),
-    )
-    return party
+    return await _created(session, actor, party, data)
 
 
 async def update_party(
@@ -208,15 +214,7 @@ async def update_party(
     values = data.model_dump(exclude_unset=True)
     if values.get("color"):
         values["color"] = values["color"].lower()
-    changes = _changes(party, values)
-    if changes:
-        audit.record(
-            session=session,
-            user=actor,
-            action="party.update",
-            entity_id=party_id,
-            details=changes,
-        )
+    _updated(session, actor, party, _changes(party, values))
     return party
 
 
@@ -306,17 +304,7 @@ async def create_candidate(
     await _require_candidate_writer(
         session=session, actor=actor, municipality_id=data.municipality_id
     )
-    candidate = Candidate(**data.model_dump())
-    session.add(candidate)
-    await session.flush()
-    audit.record(
-        session=session,
-        user=actor,
-        action="candidate.create",
-        entity_id=candidate.id,
-        details=data.model_dump(mode="json"),
-    )
-    return candidate
+    return await _created(session, actor, Candidate(**data.model_dump()), data)
 
 
 async def update_candidate(
@@ -334,13 +322,5 @@ async def update_candidate(
         raise InvalidInput(
             {"party_id": _("Choose a party from the list, or none for an independent.")}
         )
-    changes = _changes(candidate, values)
-    if changes:
-        audit.record(
-            session=session,
-            user=actor,
-            action="candidate.update",
-            entity_id=candidate_id,
-            details=changes,
-        )
+    _updated(session, actor, candidate, _changes(candidate, values))
     return candidate
