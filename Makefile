@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: run install migrate seed test lint format translations compile-translations clean
+.PHONY: run install migrate seed test test-fast lint format translations compile-translations clean
 
 run: install migrate seed  ## set up everything, then serve on http://127.0.0.1:8000
 	@echo
@@ -31,6 +31,9 @@ seed: install
 
 test: install lint  ## the whole suite: lint, types, unit, database, browser
 	$(BIN)/pytest
+
+test-fast: install  ## the edit-test loop: SQLite only, no load tests, no browser, no lint
+	$(BIN)/pytest -m "not postgres and not load and not e2e"
 
 lint: install
 	$(BIN)/ruff check .

@@ -124,7 +124,9 @@ def new_sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> callable:  
     return make
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def database_url(request: pytest.FixtureRequest) -> str:
     """A migrated database of each engine, shared by the session; tests empty it after use."""
     if request.param == "sqlite":
@@ -133,6 +135,14 @@ def database_url(request: pytest.FixtureRequest) -> str:
         url = request.getfixturevalue("new_postgres_database")()
     command.upgrade(alembic_config(url), "head")
     return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks `postgres` the tests that ask for a PostgreSQL database themselves (the PostgreSQL
+    parameters of `database_url` and `live_server` carry the mark already)."""
+    for item in items:
+        if "new_postgres_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:

@@ -118,6 +118,7 @@ def postgres_server_with_two_workers(new_postgres_database, tmp_path: Path):  # 
     server.wait(timeout=15)
 
 
+@pytest.mark.load  # the real server, two worker processes, concurrent sign-ins
 def test_the_sign_in_limit_holds_across_two_worker_processes(
     postgres_server_with_two_workers: str,
 ) -> None:

@@ -38,6 +38,8 @@ from app.models import (
 )
 from tests.conftest import alembic_config, make_settings
 
+pytestmark = pytest.mark.load
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 POP_FORUMS = Path(sys.executable).with_name("pop-forums")
 SERVER_SECRET = "load-test-" + "s" * 38  # 48 characters
@@ -113,8 +115,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(
     scope="module",
-    params=[("sqlite", 1), ("postgresql", 4)],
-    ids=["sqlite-1-worker", "postgresql-4-workers"],
+    params=[
+        pytest.param(("sqlite", 1), id="sqlite-1-worker"),
+        pytest.param(("postgresql", 4), id="postgresql-4-workers", marks=pytest.mark.postgres),
+    ],
 )
 def live_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

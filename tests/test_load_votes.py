@@ -11,6 +11,7 @@ from collections import Counter
 from contextlib import AsyncExitStack
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from app.db import Database
@@ -24,6 +25,8 @@ from tests.test_load_registration import (
     live_server,  # noqa: F401  (the fixture, parametrized over both engines)
     make_event,
 )
+
+pytestmark = pytest.mark.load
 
 VOTERS = 300
 AGAIN = 100  # browsers 0..99 vote a second time
