@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 
 from app.models import Event, EventKind, EventStatus, utcnow
+from app.services.errors import Conflict, InvalidInput
+from app.services.ratelimit import RateLimited
 from tests.conftest import Browser, World
 
 
@@ -146,3 +148,103 @@ async def test_head_answers_what_get_would_without_the_body(client: Browser) -> 
         assert "frame-ancestors 'none'" in head.headers["content-security-policy"], path
     assert (await client.head("/manage")).status_code == 303  # sign in first, as for GET
     assert (await client.request("HEAD", "/logout")).status_code == 405  # POST only
+
+
+async def test_errors_answer_json_to_the_api_and_the_error_page_to_browsers(app: FastAPI) -> None:
+    """Each kind of error at an API address and at a page address: status, body and headers."""
+    raised: dict[str, Exception] = {
+        "conflict": Conflict("Anila Toska is at another forum then.", field="starts_at"),
+        "invalid": InvalidInput({"title": "Too short."}),
+        "limited": RateLimited(retry_after=120),
+        "token": HTTPException(401, "Invalid API token.", headers={"WWW-Authenticate": "Bearer"}),
+        "crash": RuntimeError("secret internals"),
+    }
+
+    async def fail(kind: str) -> None:
+        raise raised[kind]
+
+    async def number(n: int) -> int:
+        return n
+
+    for prefix in ("", "/api/v1"):
+        app.add_api_route(prefix + "/fail/{kind}", fail)
+        app.add_api_route(prefix + "/number", number)
+        app.add_api_route(prefix + "/post-only", number, methods=["POST"])
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"Accept-Language": "en"}
+    ) as client:
+
+        async def api(path: str) -> tuple[int, object, httpx.Headers]:
+            response = await client.get("/api/v1" + path)
+            assert response.headers["content-type"] == "application/json"
+            return response.status_code, response.json(), response.headers
+
+        async def page(path: str) -> tuple[int, str, httpx.Headers]:
+            response = await client.get(path)
+            assert response.headers["content-type"].startswith("text/html")
+            return response.status_code, response.text, response.headers
+
+        status, body, headers = await api("/fail/conflict")
+        assert (status, body) == (
+            409,
+            {"detail": "Anila Toska is at another forum then.", "field": "starts_at"},
+        )
+        status, html, _ = await page("/fail/conflict")
+        assert status == 409
+        assert "Anila Toska is at another forum then." in html
+
+        status, body, _ = await api("/fail/invalid")
+        assert (status, body) == (
+            422,
+            {"detail": [{"loc": ["body", "title"], "msg": "Too short.", "type": "value_error"}]},
+        )
+        status, html, _ = await page("/fail/invalid")
+        assert status == 422
+        assert "title: Too short." in html
+
+        waiting = "Too many attempts. Please wait 2 minutes and try again."
+        status, body, headers = await api("/fail/limited")
+        assert (status, body, headers["retry-after"]) == (429, {"detail": waiting}, "120")
+        status, html, headers = await page("/fail/limited")
+        assert (status, headers["retry-after"]) == (429, "120")
+        assert waiting in html
+
+        status, body, headers = await api("/fail/token")
+        assert (status, body) == (401, {"detail": "Invalid API token."})
+        assert headers["www-authenticate"] == "Bearer"
+
+        crashed = "Something went wrong on our side. Please try again in a moment."
+        status, body, headers = await api("/fail/crash")
+        assert (status, body) == (500, {"detail": crashed})
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        status, html, headers = await page("/fail/crash")
+        assert status == 500
+        assert crashed in html
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+
+        status, body, _ = await api("/number?n=many")
+        assert status == 422
+        assert isinstance(body, dict)
+        [error] = body["detail"]
+        assert (set(error), error["loc"], error["type"]) == (
+            {"loc", "msg", "type"},
+            ["query", "n"],
+            "int_parsing",
+        )
+        status, html, _ = await page("/number?n=many")
+        assert status == 422
+        assert "Some of what was sent is not valid." in html
+
+        status, body, headers = await api("/post-only")
+        assert (status, body, headers["allow"]) == (405, {"detail": "Method Not Allowed"}, "POST")
+        status, html, _ = await page("/post-only")
+        assert status == 405
+        assert "This address does not take that kind of request." in html
+
+        status, body, _ = await api("/nowhere")
+        assert (status, body) == (404, {"detail": "Not Found"})
+        status, html, _ = await page("/nowhere")
+        assert status == 404
+        assert "We could not find this page." in html
