@@ -73,7 +73,7 @@ async def set_status(db: Database, question_id: int, status: QuestionStatus) -> 
 async def vote(db: Database, question_id: int, *voters: str) -> None:
     async with db.write() as s:
         for voter in voters:
-            await questions.vote(session=s, question_id=question_id, voter=voter)
+            await questions.set_vote(session=s, question_id=question_id, voter=voter, voted=True)
         await s.commit()
 
 

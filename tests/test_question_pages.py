@@ -296,7 +296,9 @@ async def test_the_list_sorts_by_votes_or_newest(
     for q in found.values():
         await approve(db, stage, q.id or 0)
     async with db.write() as session:
-        await questions.vote(session=session, question_id=found["E vjetra"].id or 0, voter="v1")
+        await questions.set_vote(
+            session=session, question_id=found["E vjetra"].id or 0, voter="v1", voted=True
+        )
         await session.commit()
     by_votes = section((await citizen.get(f"/events/{event_id}/questions")).text, "question-list")
     assert by_votes.index("E vjetra") < by_votes.index("E reja")
@@ -335,7 +337,9 @@ async def test_the_live_list_answers_204_until_something_changes(
     ).status_code == 204
     # a vote elsewhere changes it again
     async with db.write() as session:
-        await questions.vote(session=session, question_id=question.id or 0, voter="elsewhere")
+        await questions.set_vote(
+            session=session, question_id=question.id or 0, voter="elsewhere", voted=True
+        )
         await session.commit()
     after = await citizen.get(f"/events/{event_id}/questions/live?v={fresh.group(1)}")
     assert after.status_code == 200

@@ -168,20 +168,24 @@ async def test_one_vote_per_browser_and_it_can_be_taken_back(db: Database, stage
     question = await ask(db, event_id, "Pse nuk ka ndriçim?")
     async with db.write() as s:
         with pytest.raises(NotFound):  # pending questions take no votes
-            await questions.vote(session=s, question_id=question.id or 0, voter="v1")
+            await questions.set_vote(
+                session=s, question_id=question.id or 0, voter="v1", voted=True
+            )
     await moderate(db, stage, question.id, status="approved")
 
-    async def act(fn, voter: str) -> int:  # type: ignore[no-untyped-def]
+    async def act(voted: bool, voter: str) -> int:
         async with db.write() as s:
-            votes, _voted = await fn(session=s, question_id=question.id or 0, voter=voter)
+            votes, _voted = await questions.set_vote(
+                session=s, question_id=question.id or 0, voter=voter, voted=voted
+            )
             await s.commit()
         return votes
 
-    assert await act(questions.vote, "v1") == 1
-    assert await act(questions.vote, "v1") == 1
-    assert await act(questions.vote, "v2") == 2
-    assert await act(questions.unvote, "v1") == 1
-    assert await act(questions.unvote, "v1") == 1
+    assert await act(True, "v1") == 1
+    assert await act(True, "v1") == 1
+    assert await act(True, "v2") == 2
+    assert await act(False, "v1") == 1
+    assert await act(False, "v1") == 1
     async with db.read() as s:
         assert await questions.voted_by(session=s, event_id=event_id, voter="v2") == {question.id}
 
@@ -193,7 +197,9 @@ async def test_concurrent_votes_are_each_counted_once(db: Database, stage: Stage
 
     async def vote(voter: str) -> None:
         async with db.write() as s:
-            await questions.vote(session=s, question_id=question.id or 0, voter=voter)
+            await questions.set_vote(
+                session=s, question_id=question.id or 0, voter=voter, voted=True
+            )
             await s.commit()
 
     # 60 browsers, each tapping twice at once
@@ -216,7 +222,7 @@ async def test_merging_moves_votes_without_counting_anyone_twice(
         await moderate(db, stage, q.id, status="approved")
     for voter, q in [("a", kept), ("b", kept), ("b", duplicate), ("c", duplicate)]:
         async with db.write() as s:
-            await questions.vote(session=s, question_id=q.id or 0, voter=voter)
+            await questions.set_vote(session=s, question_id=q.id or 0, voter=voter, voted=True)
             await s.commit()
     async with db.write() as s:
         target = await questions.merge(
@@ -235,10 +241,25 @@ async def test_merging_moves_votes_without_counting_anyone_twice(
     assert merged.merged_into_id == kept.id
 
 
-def test_similarity_ignores_case_punctuation_and_albanian_diacritics() -> None:
+def test_likeness_ignores_case_punctuation_and_albanian_diacritics() -> None:
     assert questions.normalize("Çfarë do të bëni për UJIN?!") == "cfare do te beni per ujin"
-    assert questions.similarity("Kur do të ketë ujë?", "kur do te kete uje") == 1.0
-    assert questions.similarity("Kur do të ketë ujë?", "Si do të pastrohen rrugët?") < 0.6
+    # alike even at the strictest threshold: the same words once normalized
+    assert questions._alike("Kur do të ketë ujë?", "kur do te kete uje", 1.0)
+    # below the threshold moderation uses
+    assert not questions._alike("Kur do të ketë ujë?", "Si do të pastrohen rrugët?", 0.6)
+
+
+def test_likely_duplicates_pairs_each_question_with_the_others_that_read_alike() -> None:
+    def view(question_id: int, body: str) -> questions.QuestionView:
+        question = Question(id=question_id, event_id=1, body=body)
+        return questions.QuestionView(question=question, addressed=[], answered_by=[], topic=None)
+
+    water = view(1, "Kur do të ketë ujë të pijshëm në lagjen tonë?")
+    same = view(2, "kur do te kete uje te pijshem ne lagjen tone")
+    reworded = view(3, "Kur do të ketë ujë të pijshëm lagjja jonë?")
+    roads = view(4, "Si do të pastrohen rrugët e qytetit?")
+    found = questions.likely_duplicates([water, roads], [water, same, reworded, roads])
+    assert {qid: [v.question.id for v in views] for qid, views in found.items()} == {1: [2, 3]}
 
 
 async def test_the_screen_shows_the_last_question_put_on_it(db: Database, stage: Stage) -> None:
@@ -272,7 +293,7 @@ async def test_the_version_changes_with_every_visible_change(db: Database, stage
     await moderate(db, stage, question.id, status="approved")
     seen.append(await current())
     async with db.write() as s:
-        await questions.vote(session=s, question_id=question.id or 0, voter="x")
+        await questions.set_vote(session=s, question_id=question.id or 0, voter="x", voted=True)
         await s.commit()
     seen.append(await current())
     assert len(set(seen)) == 4

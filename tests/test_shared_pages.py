@@ -161,7 +161,9 @@ async def test_page_state_reads_the_version_votes_and_asking_in_one_statement(
         await session.commit()
     await approve(db, stage, asked.id or 0)
     async with db.write() as session:
-        await questions.vote(session=session, question_id=asked.id or 0, voter="browser-b")
+        await questions.set_vote(
+            session=session, question_id=asked.id or 0, voter="browser-b", voted=True
+        )
         await session.commit()
     async with db.snapshot() as connection:
         a = await questions.page_state(connection=connection, event_id=event_id, voter="browser-a")
@@ -177,7 +179,9 @@ async def test_page_state_reads_the_version_votes_and_asking_in_one_statement(
     async with db.read() as session:
         assert await questions.version(session=session, event_id=event_id) == a.version
     async with db.write() as session:
-        await questions.unvote(session=session, question_id=asked.id or 0, voter="browser-b")
+        await questions.set_vote(
+            session=session, question_id=asked.id or 0, voter="browser-b", voted=False
+        )
         await session.commit()
     async with db.snapshot() as connection:
         after = await questions.page_state(connection=connection, event_id=event_id, voter="b")

@@ -285,16 +285,6 @@ async def list_elections(*, session: AsyncSession) -> list[Election]:
     return list((await session.execute(statement)).scalars())
 
 
-async def upcoming_events(
-    *, session: AsyncSession, limit: int = 6, now: datetime | None = None
-) -> list[EventListing]:
-    """Public events that have not ended yet, soonest first (the home page's list)."""
-    found = await list_public_events(
-        session=session, filters=EventFilters(), per_page=limit, now=now
-    )
-    return found.items
-
-
 async def visible_event(
     *, session: AsyncSession, event_id: int, viewer: User | None = None
 ) -> EventListing:

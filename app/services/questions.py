@@ -329,15 +329,6 @@ async def set_vote(
     return int(votes or 0), voted
 
 
-async def vote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
-    return await set_vote(session=session, question_id=question_id, voter=voter, voted=True)
-
-
-async def unvote(*, session: AsyncSession, question_id: int, voter: str) -> tuple[int, bool]:
-    """Takes this browser's vote back (nothing happens if it had none)."""
-    return await set_vote(session=session, question_id=question_id, voter=voter, voted=False)
-
-
 async def voted_by(*, session: AsyncSession, event_id: int, voter: str) -> set[int]:
     """The ids of this event's questions this browser voted for."""
     rows = await session.execute(
@@ -538,18 +529,9 @@ def normalize(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
-def similarity(a: str, b: str) -> float:
-    """0..1: how alike two questions read once case, punctuation and diacritics are ignored."""
-    left, right = normalize(a), normalize(b)
-    if not left or not right:
-        return 0.0
-    words_a, words_b = set(left.split()), set(right.split())
-    overlap = len(words_a & words_b) / len(words_a | words_b)
-    return max(overlap, SequenceMatcher(None, left, right).ratio())
-
-
 def _alike(a: str, b: str, threshold: float) -> bool:
-    """similarity(a, b) >= threshold, deciding with the cheap bounds first."""
+    """Whether two questions, once normalized, share at least `threshold` (0..1) of their words
+    or of their text (SequenceMatcher's ratio), deciding with the cheap bounds first."""
     left, right = normalize(a), normalize(b)
     if not left or not right:
         return False
