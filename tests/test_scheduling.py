@@ -201,6 +201,8 @@ async def test_a_cancelled_event_frees_its_candidates(stage: Stage, db) -> None:
         db, stage.world.organizer, forum(stage, title="Forumi i dytë", venue="Pedonalja")
     )
     await confirm(db, stage.world.organizer, first.id, stage.anila.id)
+    with pytest.raises(Conflict):  # while the first event stands, she is taken at that hour
+        await confirm(db, stage.world.organizer, second.id, stage.anila.id)
     async with db.write() as s:
         await scheduling.update_event(
             session=s,
@@ -210,6 +212,16 @@ async def test_a_cancelled_event_frees_its_candidates(stage: Stage, db) -> None:
         )
         await s.commit()
     await confirm(db, stage.world.organizer, second.id, stage.anila.id)
+    async with db.read() as s:
+        statuses = {
+            link.event_id: link.status
+            for link in (
+                await s.execute(
+                    select(EventCandidate).where(EventCandidate.candidate_id == stage.anila.id)  # type: ignore[arg-type]
+                )
+            ).scalars()
+        }
+    assert statuses[second.id] == InvitationStatus.confirmed
 
 
 async def test_concurrent_confirmations_of_one_candidate_let_only_one_through(
