@@ -40,9 +40,9 @@ _frozen = False
 
 def _freeze_startup_objects() -> None:
     """Once per process: what exists once started (modules, the ORM's registry, compiled
-    templates) lives as long as the process, so the collector need not walk it again, and a
-    full collection, during which every request in flight waits, is ten times shorter
-    (bench/README.md)."""
+    templates) lives as long as the process, so the collector need not walk it again: a full
+    collection, during which every request in flight waits, is much shorter (bench/README.md).
+    """
     global _frozen
     if not _frozen:
         _frozen = True

@@ -4,8 +4,8 @@ SQLAlchemy's asyncio pool keeps idle connections in an `asyncio.Queue`, and a re
 arrives just as a connection comes back takes it before the requests already waiting (the
 queue lets a newcomer `get_nowait` the connection a woken waiter was about to take; the waiter
 then queues again at the back). With a few hundred phones on one page, that puts a few requests
-behind many rounds of newcomers: measured on the event page with 50 clients, p99 was 2.7x the
-median. Here a returned connection goes straight to the longest waiter.
+behind many rounds of newcomers, far behind the median (figures in bench/README.md). Here a
+returned connection goes straight to the longest waiter.
 """
 
 import asyncio

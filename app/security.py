@@ -40,8 +40,8 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
 ]
 
-# Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~30 ms a sign-in on a small
-# server, so a burst of organizers signing in on election night does not starve the workers.
+# Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): cheap enough that a burst of
+# organizers signing in on election night does not starve the workers (bench/README.md).
 _password_hash = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1),))
 # A hash to verify against when the account does not exist, so timing does not tell.
 _DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
