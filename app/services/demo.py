@@ -1,6 +1,6 @@
 """Demo data: the POP network's 12 municipalities and organizations, elections, events, users.
 
-Drawn from the network's bulletin for January–June 2022 (shared/seed/pop-bulletin-2022-h1.sq.md).
+Drawn from the network's bulletin for January–June 2022 (kept outside this repository).
 Parties and candidates are invented; upcoming events are placed relative to `today`.
 """
 
