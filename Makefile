@@ -11,7 +11,7 @@ WORKERS ?= 1
 run: install migrate seed  ## set up everything, then serve on http://127.0.0.1:8000
 	@echo
 	@echo "  pop-forums is starting: open http://$(HOST):$(PORT)"
-	@$(BIN)/python -c "from app.services.demo import credentials_text; print('  ' + credentials_text())"
+	@$(BIN)/python -c "from app.demo import credentials_text; print('  ' + credentials_text())"
 	@echo
 	$(BIN)/pop-forums serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 

@@ -99,7 +99,7 @@ def seed_demo(
     ] = False,
 ) -> None:
     """Load the demo data: the POP network's 12 organizations, elections, events, demo users."""
-    from app.services import demo
+    from app import demo
 
     settings = get_settings()
     if settings.environment == "production":

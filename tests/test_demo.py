@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlmodel import col
 
+from app import demo
 from app.db import Database
 from app.models import (
     AuditEntry,
@@ -27,7 +28,7 @@ from app.models import (
     Role,
     Topic,
 )
-from app.services import accounts, demo
+from app.services import accounts
 
 TIRANE = ZoneInfo("Europe/Tirane")
 TODAY = date(2026, 3, 2)
@@ -286,26 +287,38 @@ async def test_the_demo_users_sign_in_with_the_printed_passwords(db: Database) -
     assert audited == 2
 
 
-async def test_only_missing_topics_are_added(db: Database) -> None:
-    """The migrations bring the shared topics; the seed keeps them and adds only missing ones."""
-    async with db.write() as session:
-        roads = await session.scalar(select(Topic).where(col(Topic.slug) == "roads"))
-        assert roads is not None
-        roads.name_sq = "Rrugët dhe trotuaret"
-        await session.execute(delete(Topic).where(col(Topic.slug) == "culture"))
-        await session.commit()
-    summary = await seeded(db)
+async def test_the_seed_leaves_the_migrated_topics_alone(db: Database) -> None:
+    """Migration 0003 owns the topics: the seed adds none back, renames none, moves none."""
+    columns = (col(Topic.slug), col(Topic.name_sq), col(Topic.name_en), col(Topic.position))
     async with db.read() as session:
-        topics = dict((await session.execute(select(col(Topic.slug), col(Topic.name_sq)))).all())
-    assert summary.topics == 1
-    assert len(topics) == 12
-    assert topics["roads"] == "Rrugët dhe trotuaret"
-    assert topics["culture"] == "Kultura dhe sporti"
-    async with db.write() as session:  # topics outlive a test: put the name back
-        roads = await session.scalar(select(Topic).where(col(Topic.slug) == "roads"))
-        assert roads is not None
-        roads.name_sq = "Rrugët"
-        await session.commit()
+        migrated = {row[0]: row for row in (await session.execute(select(*columns))).all()}
+    try:
+        async with db.write() as session:
+            roads = await session.scalar(select(Topic).where(col(Topic.slug) == "roads"))
+            assert roads is not None
+            roads.name_sq = "Rrugët dhe trotuaret"
+            await session.execute(delete(Topic).where(col(Topic.slug) == "culture"))
+            await session.commit()
+        summary = await seeded(db)
+        async with db.read() as session:
+            topics = {row[0]: row for row in (await session.execute(select(*columns))).all()}
+        assert "topics" not in summary.describe()
+        assert "culture" not in topics
+        assert topics["roads"][1] == "Rrugët dhe trotuaret"
+        assert {slug: row for slug, row in topics.items() if slug != "roads"} == {
+            slug: row for slug, row in migrated.items() if slug not in ("roads", "culture")
+        }
+    finally:  # topics outlive a test: put them back as the migration made them
+        async with db.write() as session:
+            roads = await session.scalar(select(Topic).where(col(Topic.slug) == "roads"))
+            if roads is not None:
+                roads.name_sq = migrated["roads"][1]
+            if await session.scalar(select(Topic).where(col(Topic.slug) == "culture")) is None:
+                _slug, name_sq, name_en, position = migrated["culture"]
+                session.add(
+                    Topic(slug="culture", name_sq=name_sq, name_en=name_en, position=position)
+                )
+            await session.commit()
 
 
 async def test_today_defaults_to_the_current_date(db: Database) -> None:

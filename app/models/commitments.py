@@ -4,9 +4,10 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, enum_type, utcnow
+from app.models.base import Input, UTCDateTime, enum_type, utcnow
 
 
 class Confirmation(enum.StrEnum):
@@ -15,11 +16,9 @@ class Confirmation(enum.StrEnum):
     disputed = "disputed"
 
 
-class Commitment(SQLModel, table=True):
-    """A candidate's promise at an event, possibly answering a citizen's question."""
+class CommitmentBase(SQLModel):
+    """Who promised what, where: the fields a commitment's table, input and output share."""
 
-    __tablename__ = "commitment"
-    id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(foreign_key="candidate.id", ondelete="RESTRICT", index=True)
     event_id: int = Field(foreign_key="event.id", ondelete="RESTRICT", index=True)
     question_id: int | None = Field(
@@ -28,9 +27,16 @@ class Commitment(SQLModel, table=True):
     topic_id: int | None = Field(
         default=None, foreign_key="topic.id", ondelete="RESTRICT", index=True
     )
-    text: str = Field(sa_type=sa.Text)
-    target: str | None = Field(default=None, sa_type=sa.Text)
+    text: str = Field(min_length=1, max_length=5_000, sa_type=sa.Text)  # verbatim
+    target: str | None = Field(default=None, max_length=1_000, sa_type=sa.Text)  # measurable
     deadline: date | None = Field(default=None)
+
+
+class Commitment(CommitmentBase, table=True):
+    """A candidate's promise at an event, possibly answering a citizen's question."""
+
+    __tablename__ = "commitment"
+    id: int | None = Field(default=None, primary_key=True)
     confirmation: Confirmation = Field(
         default=Confirmation.recorded, sa_type=enum_type(Confirmation, "confirmation")
     )
@@ -40,3 +46,27 @@ class Commitment(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CommitmentCreate(CommitmentBase, Input):
+    """A commitment as the organizer records it: the candidate's words, at an event."""
+
+
+class CommitmentUpdate(Input):
+    """A partial change: only the fields sent are changed (candidate and event stay)."""
+
+    question_id: int | None = None
+    topic_id: int | None = None
+    text: str | None = Field(default=None, min_length=1, max_length=5_000)
+    target: str | None = Field(default=None, max_length=1_000)
+    deadline: date | None = None
+
+
+class CommitmentPublic(CommitmentBase):
+    # a commitment as the API shows it, with the candidate's answer; every field always present
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
+    id: int
+    confirmation: Confirmation
+    candidate_comment: str | None
+    created_at: datetime

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 import sqlalchemy as sa
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Input, LocalDatetime, UTCDateTime, enum_type, utcnow
@@ -34,7 +35,24 @@ class InvitationStatus(enum.StrEnum):
 PUBLIC_EVENT_STATUSES = (EventStatus.scheduled, EventStatus.held, EventStatus.cancelled)
 
 
-class Event(SQLModel, table=True):
+class EventBase(SQLModel):
+    """What an organizer says about an event: the fields its table, input and output share."""
+
+    kind: EventKind = Field(sa_type=enum_type(EventKind, "event_kind"))
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000, sa_type=sa.Text)
+    municipality_id: int = Field(foreign_key="municipality.id", ondelete="RESTRICT")
+    organization_id: int = Field(foreign_key="organization.id", ondelete="RESTRICT", index=True)
+    election_id: int | None = Field(
+        default=None, foreign_key="election.id", ondelete="RESTRICT", index=True
+    )
+    venue: str = Field(min_length=1, max_length=300)
+    starts_at: LocalDatetime = Field(sa_type=UTCDateTime)
+    ends_at: LocalDatetime = Field(sa_type=UTCDateTime)
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+
+
+class Event(EventBase, table=True):
     """Something an organization holds in a municipality, public once scheduled."""
 
     __tablename__ = "event"
@@ -52,18 +70,6 @@ class Event(SQLModel, table=True):
         sa.Index("ix_event_municipality_id_starts_at", "municipality_id", "starts_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    kind: EventKind = Field(sa_type=enum_type(EventKind, "event_kind"))
-    title: str = Field(max_length=200)
-    description: str = Field(default="", sa_type=sa.Text)
-    municipality_id: int = Field(foreign_key="municipality.id", ondelete="RESTRICT")
-    organization_id: int = Field(foreign_key="organization.id", ondelete="RESTRICT", index=True)
-    election_id: int | None = Field(
-        default=None, foreign_key="election.id", ondelete="RESTRICT", index=True
-    )
-    venue: str = Field(max_length=300)
-    starts_at: datetime = Field(sa_type=UTCDateTime)
-    ends_at: datetime = Field(sa_type=UTCDateTime)
-    capacity: int | None = Field(default=None)
     # None: the waitlist has no limit; 0: no waitlist, a full event refuses
     waitlist_capacity: int | None = Field(default=None)
     status: EventStatus = Field(
@@ -93,19 +99,9 @@ class EventCandidate(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class EventCreate(Input):
+class EventCreate(EventBase, Input):
     """An event as the API and the forms take it; times without an offset are Tirana time."""
 
-    kind: EventKind
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
-    municipality_id: int
-    organization_id: int
-    election_id: int | None = None
-    venue: str = Field(min_length=1, max_length=300)
-    starts_at: LocalDatetime
-    ends_at: LocalDatetime
-    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
     candidate_ids: list[int] = Field(default_factory=list, max_length=50)
     status: Literal["draft", "scheduled"] = "scheduled"
     confirm_venue_overlap: bool = False
@@ -137,18 +133,11 @@ class EventCandidatePublic(SQLModel):
     status: InvitationStatus
 
 
-class EventPublic(SQLModel):
+class EventPublic(EventBase):
+    # an event as the API shows it: every field always present (a default does not make it optional)
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
     id: int
-    kind: EventKind
-    title: str
-    description: str
-    municipality_id: int
-    organization_id: int
-    election_id: int | None
-    venue: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int | None
     status: EventStatus
     cancel_reason: str | None
     candidates: list[EventCandidatePublic]

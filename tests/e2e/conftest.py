@@ -32,7 +32,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from app.services.demo import DEMO_ORGANIZER_EMAIL
+from app.demo import DEMO_ORGANIZER_EMAIL
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"

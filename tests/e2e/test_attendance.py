@@ -2,7 +2,7 @@
 organizer's check-in desk, and the waitlist moving up when someone cancels.
 
 Every citizen has a browser context of their own (no account: the ticket's link is the key).
-The demo data (app/services/demo.py), D = today: CSDC's forum with the mayoral candidates in
+The demo data (app/demo/data.py), D = today: CSDC's forum with the mayoral candidates in
 Durrës on D+14 (120 places) and its forum with the council candidates on D+28 (no limit, which
 the waitlist test sets to 1 through the edit form). Albanian strings are not asserted: statuses
 are read from classes and data attributes, and English where a context is in English.

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from app.services.demo import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD
+from app.demo import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD
 from tests.e2e.conftest import LAPTOP, PHONE, LiveServer, NewPage, Watch
 
 pytestmark = pytest.mark.e2e

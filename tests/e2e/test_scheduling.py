@@ -6,7 +6,7 @@ confirming one of them at the demo's own forum, which overlaps in time. A citize
 the forum on a 390×844 phone, in Albanian and in English. Without JavaScript, a form with the
 end before the start comes back with the message next to the end field and everything typed.
 
-The demo data these tests build on (app/services/demo.py), in Tirana time, D = today:
+The demo data these tests build on (app/demo/data.py), in Tirana time, D = today:
 "Forum publik me kandidatët për kryetar të Bashkisë Durrës" on D+14, 18:00–20:00, in
 "Salla e Këshillit Bashkiak", with Ermira Prifti and Dritan Bregu confirmed and Klodian Mema
 (independent, mayor) only invited; Ilir Nika (AL, council) is invited to a forum on D+28 only.
@@ -23,7 +23,7 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import Locator, Page, expect
 
-from app.services.demo import TIRANE, local_today, next_election_date
+from app.demo.seed import TIRANE, local_today, next_election_date
 from tests.e2e.conftest import LAPTOP, LiveServer, NewPage, Watch
 from tests.e2e.test_foundation import expect_lang, has_no_horizontal_scroll, path_of, sign_in
 

@@ -1,0 +1,217 @@
+"""Loads the demo data of `app.demo.data` in the caller's transaction."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.demo.data import (
+    CANDIDATES,
+    DEMO_ADMIN_EMAIL,
+    DEMO_ADMIN_PASSWORD,
+    DEMO_ORGANIZER_EMAIL,
+    DEMO_ORGANIZER_ORGANIZATION,
+    DEMO_ORGANIZER_PASSWORD,
+    MUNICIPALITIES,
+    NAMED_ORGANIZATIONS,
+    NEXT,
+    PARTIES,
+    PAST,
+    past_events,
+    upcoming_events,
+)
+from app.models import (
+    Candidate,
+    Election,
+    ElectionKind,
+    ElectionMunicipality,
+    Event,
+    EventCandidate,
+    Municipality,
+    Organization,
+    Party,
+    Role,
+    User,
+)
+from app.services import accounts
+
+TIRANE = ZoneInfo("Europe/Tirane")
+
+
+@dataclass
+class DemoSummary:
+    """What `seed` loaded."""
+
+    municipalities: int
+    organizations: int
+    elections: int
+    parties: int
+    candidates: int
+    past_events: int
+    upcoming_events: int
+
+    def describe(self) -> str:
+        events = self.past_events + self.upcoming_events
+        return "\n".join(
+            [
+                "Demo data loaded:",
+                f"  {self.municipalities} municipalities, {self.organizations} organizations",
+                f"  {self.elections} elections, {self.parties} parties, "
+                f"{self.candidates} candidates",
+                f"  {events} events ({self.past_events} past, {self.upcoming_events} upcoming)",
+            ]
+        )
+
+
+def local_today() -> date:
+    return datetime.now(TIRANE).date()
+
+
+def next_election_date(today: date) -> date:
+    """About five months on, on a Sunday (Albania votes on Sundays)."""
+    day = today + timedelta(days=150)
+    return day + timedelta(days=(6 - day.weekday()) % 7)
+
+
+def _utc(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=TIRANE).astimezone(UTC)
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise RuntimeError("row has no id; flush first")
+    return value
+
+
+def _contact(full_name: str) -> str:
+    ascii_name = full_name.lower().replace("ë", "e").replace("ç", "c").replace(" ", ".")
+    return f"{ascii_name}@kandidat.example"
+
+
+async def database_is_empty(*, session: AsyncSession) -> bool:
+    """True when there are no municipalities and no users."""
+    municipalities = await session.scalar(select(func.count()).select_from(Municipality))
+    users = await session.scalar(select(func.count()).select_from(User))
+    return not municipalities and not users
+
+
+async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSummary:
+    """Adds the demo data to the caller's transaction (flushed, not committed)."""
+    today = today or local_today()
+
+    municipalities = {slug: Municipality(name=name, slug=slug) for slug, name in MUNICIPALITIES}
+    session.add_all(municipalities.values())
+    await session.flush()
+    m_id = {slug: _id(m.id) for slug, m in municipalities.items()}
+
+    organizations = []
+    for slug, _name in MUNICIPALITIES:
+        org_slug, org_name = NAMED_ORGANIZATIONS[slug]
+        organizations.append(
+            Organization(
+                name=org_name,
+                slug=org_slug,
+                municipality_id=m_id[slug],
+                contact=f"kontakt@{org_slug}.example",
+            )
+        )
+    session.add_all(organizations)
+
+    elections = {
+        PAST: Election(
+            name="Zgjedhjet e pjesshme vendore 2022",
+            kind=ElectionKind.partial_local,
+            election_date=date(2022, 3, 6),
+        ),
+        NEXT: Election(
+            name=f"Zgjedhjet vendore {next_election_date(today).year}",
+            kind=ElectionKind.local,
+            election_date=next_election_date(today),
+        ),
+    }
+    parties = {abbr: Party(name=name, abbreviation=abbr, color=c) for name, abbr, c in PARTIES}
+    session.add_all([*elections.values(), *parties.values()])
+    await session.flush()
+    o_id = {o.slug: _id(o.id) for o in organizations}
+    e_id = {key: _id(e.id) for key, e in elections.items()}
+
+    voting = {PAST: ["durres", "shkoder"], NEXT: [slug for slug, _name in MUNICIPALITIES]}
+    session.add_all(
+        ElectionMunicipality(election_id=e_id[key], municipality_id=m_id[slug])
+        for key, slugs in voting.items()
+        for slug in slugs
+    )
+    candidates = {
+        (election, name): Candidate(
+            full_name=name,
+            party_id=_id(parties[abbr].id) if abbr else None,
+            election_id=e_id[election],
+            municipality_id=m_id[municipality],
+            office=office,
+            contact=_contact(name),
+            elected=elected,
+        )
+        for election, municipality, name, abbr, office, elected in CANDIDATES
+    }
+    session.add_all(candidates.values())
+    await session.flush()
+
+    past, upcoming = past_events(), upcoming_events(today)
+    for spec in past + upcoming:
+        event = Event(
+            kind=spec.kind,
+            title=spec.title,
+            description=spec.description,
+            municipality_id=m_id[spec.municipality],
+            organization_id=o_id[spec.organization],
+            election_id=e_id[spec.election] if spec.election else None,
+            venue=spec.venue,
+            starts_at=_utc(spec.day, spec.start),
+            ends_at=_utc(spec.day, spec.start) + timedelta(minutes=spec.minutes),
+            capacity=spec.capacity,
+            status=spec.status,
+            cancel_reason=spec.cancel_reason,
+            report_attendees=spec.attendees,
+            report_summary=spec.summary,
+            report_participants=spec.participants,
+        )
+        session.add(event)
+        await session.flush()
+        session.add_all(
+            EventCandidate(
+                event_id=_id(event.id),
+                candidate_id=_id(candidates[(spec.election or "", name)].id),
+                status=status,
+            )
+            for name, status in spec.candidates
+        )
+
+    await accounts.create_user(
+        session=session,
+        email=DEMO_ADMIN_EMAIL,
+        name="Administratori i demos",
+        password=DEMO_ADMIN_PASSWORD,
+        role=Role.admin,
+        actor="seed-demo",
+    )
+    await accounts.create_user(
+        session=session,
+        email=DEMO_ORGANIZER_EMAIL,
+        name="Organizatori i demos (CSDC Durrës)",
+        password=DEMO_ORGANIZER_PASSWORD,
+        role=Role.organizer,
+        organization_slug=DEMO_ORGANIZER_ORGANIZATION,
+        actor="seed-demo",
+    )
+    await session.flush()
+    return DemoSummary(
+        municipalities=len(municipalities),
+        organizations=len(organizations),
+        elections=len(elections),
+        parties=len(parties),
+        candidates=len(candidates),
+        past_events=len(past),
+        upcoming_events=len(upcoming),
+    )
