@@ -37,9 +37,11 @@ from app.routers import (
     manage_catalog,
     manage_events,
     moderation,
+    municipalities,
     pages,
     questions,
     registrations,
+    screen,
 )
 from app.security import (
     SECURITY_HEADERS,
@@ -189,6 +191,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         registrations,
         questions,
         moderation,
+        screen,
+        municipalities,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)
