@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.i18n import gettext as _
 from app.labels import label
 from app.models import AgeGroup, Gender, User, utcnow
-from app.services import attendance, questions, scheduling
+from app.services import attendance, events, questions, scheduling
 from app.services.access import can_write_for_organization
 from app.services.events import EventListing
 
@@ -29,6 +29,7 @@ def invitation_context(
         "item": item,
         "event": event,
         "can_write": can_write,
+        "public": events.is_visible(event),  # its public page (and screen) can be opened
         "invitation_choices": scheduling.invitation_choices(event, now or utcnow())
         if can_write
         else [],

@@ -294,6 +294,7 @@ async def _queue_context(
     pending = grouped[QuestionStatus.pending]
     return {
         "event": event,
+        "public": events.is_visible(event),  # its public page (and screen) can be opened
         "version": version,
         "grouped": grouped,
         "counts": {status.value: len(views) for status, views in grouped.items()},
