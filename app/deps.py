@@ -1,6 +1,7 @@
-"""Annotated dependencies shared by every router: the database session, who is asking, CSRF."""
+"""Annotated dependencies shared by every router: the database session, who is asking, CSRF,
+and the event (or question) of the path with who may see or organize it."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db import Database
 from app.i18n import gettext as _
-from app.models import Role, User
+from app.models import Event, Question, Role, User
 from app.security import (
     CSRF_FORM_FIELD,
     CSRF_HEADER,
@@ -22,7 +23,10 @@ from app.security import (
     needs_csrf_check,
     origin_is_foreign,
 )
-from app.services import accounts
+from app.services import accounts, events
+from app.services.access import require_event_writer
+from app.services.errors import NotAllowed, NotFound
+from app.services.events import EventListing
 
 
 async def get_settings(request: Request) -> Settings:
@@ -152,3 +156,71 @@ async def verify_csrf(request: Request, settings: SettingsDep) -> None:
             status_code=403,
             detail=_("The form has expired. Go back, reload the page and try again."),
         )
+
+
+# --- the event (or question) of the path -----------------------------------------------------
+# Each checks who may have it before the handler reads any input: 404 when there is no such
+# thing (or it is not for this visitor to know of), 403 when it is someone else's.
+
+
+async def public_event(event_id: int, session: SessionDep) -> EventListing:
+    """A published event, for anyone (drafts are nobody's business but their organizers')."""
+    try:
+        return await events.visible_event(session=session, event_id=event_id)
+    except NotFound as error:
+        raise HTTPException(status_code=404) from error
+
+
+class EventOrganizers:
+    """The event of the path, for its organizing organization and admins only: 404 unknown,
+    403 others, the 403 page saying `refusal()` (the area's own words) if given."""
+
+    def __init__(self, refusal: Callable[[], str] | None = None) -> None:
+        self.refusal = refusal
+
+    async def __call__(
+        self, event_id: int, principal: CurrentPrincipal, session: SessionDep
+    ) -> Event:
+        event = await session.get(Event, event_id)
+        if event is None:
+            raise HTTPException(status_code=404)
+        self.require(principal.user, event)
+        return event
+
+    def require(self, user: User, event: Event) -> None:
+        try:
+            require_event_writer(user, event)
+        except NotAllowed as error:
+            detail = self.refusal() if self.refusal else None
+            raise HTTPException(status_code=403, detail=detail) from error
+
+
+_moderators = EventOrganizers(
+    lambda: _("Only the organizing organization moderates its questions.")
+)
+
+
+async def moderated_question(
+    question_id: int, principal: CurrentPrincipal, session: SessionDep
+) -> Question:
+    """The question of the path, for its event's organizers (and admins) only: 404, then 403."""
+    question = await session.get(Question, question_id)
+    if question is None:
+        raise HTTPException(status_code=404)
+    event = await session.get(Event, question.event_id)
+    assert event is not None  # foreign key
+    _moderators.require(principal.user, event)
+    return question
+
+
+PublicEvent = Annotated[EventListing, Depends(public_event)]
+OrganizedEvent = Annotated[Event, Depends(EventOrganizers())]
+# the same, for the pages of personal data and of moderation, whose 403 says so
+RegistrationsEvent = Annotated[
+    Event,
+    Depends(
+        EventOrganizers(lambda: _("Registrations are visible only to the organizing organization."))
+    ),
+]
+ModeratedEvent = Annotated[Event, Depends(_moderators)]
+ModeratedQuestion = Annotated[Question, Depends(moderated_question)]

@@ -27,9 +27,11 @@ from app.routers import (
     manage_catalog,
     manage_events,
     moderation,
+    municipalities,
     pages,
     questions,
     registrations,
+    screen,
 )
 from app.security import SecurityHeadersMiddleware
 from app.templating import STATIC_DIR, environment
@@ -106,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         registrations,
         questions,
         moderation,
+        screen,
+        municipalities,
     ):
         app.include_router(module.router)
     add_error_handlers(app)

@@ -1,21 +1,19 @@
 """Jinja2 with gettext, and the one render helper: a full page, or one block for htmx."""
 
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
-from markupsafe import Markup
 
 from app import i18n
 from app.labels import invitation_action, label
 from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, SlotRecorder
 from app.security import CSRF_COOKIE, csrf_token
+from app.services.topics import topic_name
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -53,53 +51,11 @@ def create_environment() -> Environment:
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["label"] = label
     env.globals["invitation_action"] = invitation_action
+    env.globals["topic_name"] = topic_name
     return env
 
 
 environment = create_environment()
-
-# --- the public question list, item by item ----------------------------------------------------
-# An item's HTML depends only on the question's state, the names it shows (candidates, topic),
-# the language, the sort and whether this browser voted; the visitor's CSRF token is put in
-# after. So the 200 items of a busy forum page are rendered once per change, not once per render.
-_ITEM_CACHE_SIZE = 20_000
-_items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-
-
-def question_item_html(view: Any, voted: bool, sort: str) -> str:
-    """One public question as HTML (with the CSRF placeholder), from the cache when unchanged."""
-    q = view.question
-    locale = i18n.get_locale()
-    topic = view.topic
-    names = (
-        tuple(c.full_name for c in view.addressed),
-        tuple(c.full_name for c in view.answered_by),
-        (topic.name_sq, topic.name_en) if topic else None,
-    )
-    key = (q.id, q.updated_at, q.votes, q.status, q.body, q.author_name, names, locale, sort, voted)
-    html = _items.get(key)
-    if html is None:
-        macros = environment.get_template("public/questions/_macros.html").make_module(
-            {"csrf_token": CSRF_PLACEHOLDER, "sort": sort, "locale": locale}
-        )
-        html = str(macros.question_item(view, {q.id} if voted else set()))  # type: ignore[attr-defined]
-        _items[key] = html
-        if len(_items) > _ITEM_CACHE_SIZE:
-            _items.popitem(last=False)
-    return html
-
-
-@pass_context
-def question_item(context: Context, view: Any, voted: bool, sort: str) -> Markup:
-    """The item in a page: a slot in a shared render (the visitor's vote goes in later)."""
-    shared: SlotRecorder | None = context.get("shared")
-    html = question_item_html(view, voted, sort)
-    if shared is not None:  # as if not voted; the slot keeps what it takes to say otherwise
-        return shared.slot("question", (view, sort), default=html)
-    return Markup(html.replace(CSRF_PLACEHOLDER, context["csrf_token"]))  # noqa: S704 (autoescaped)
-
-
-environment.globals["question_item"] = question_item
 
 
 def is_htmx(request: Request) -> bool:

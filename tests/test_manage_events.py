@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.models import Event, EventCandidate, EventStatus
+from app.services import scheduling
 from tests.conftest import Browser, Stage
 
 
@@ -185,6 +186,35 @@ async def test_a_held_event_gets_its_closing_report(client: Browser, stage: Stag
     assert event is not None
     assert event.status == EventStatus.held
     assert event.report_attendees == 87
+
+
+def offered_statuses(html: str) -> set[str]:
+    """The statuses the page's status forms would set."""
+    return set(re.findall(r'<input type="hidden" name="status" value="(\w+)">', html))
+
+
+async def test_the_page_offers_the_status_changes_the_service_allows(
+    client: Browser, stage: Stage, db
+) -> None:
+    await client.sign_in(stage.world.organizer.email)
+    start = datetime.now(UTC) - timedelta(hours=3)
+    local = (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    end = (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    event_id = await plan(
+        client, stage, starts_at=local, ends_at=end, election_id="", candidate_ids=[]
+    )
+    page = await client.get(f"/manage/events/{event_id}")
+    async with db.read() as s:
+        event = await s.get(Event, event_id)
+    assert event is not None
+    allowed = scheduling.allowed_transitions(event, datetime.now(UTC))
+    assert offered_statuses(page.text) == {status.value for status in allowed}
+    # once it has started it may be marked held, and still go back to draft, as the API allows
+    assert offered_statuses(page.text) == {"draft", "cancelled", "held"}
+    back = await post(client, f"/manage/events/{event_id}/status", {"status": "draft"})
+    assert back.status_code == 303
+    draft = await client.get(f"/manage/events/{event_id}")
+    assert offered_statuses(draft.text) == {"scheduled", "cancelled"}
 
 
 async def test_another_organization_cannot_edit(client: Browser, stage: Stage) -> None:

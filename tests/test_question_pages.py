@@ -25,7 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.models.questions import QuestionModeration
-from app.services import questions
+from app.services import moderation, questions
 from tests.conftest import Browser, Stage, make_settings
 
 HOSTILE = "<script>alert(1)</script>"
@@ -108,7 +108,7 @@ async def published(browser: Browser, db: Database, stage: Stage, event_id: int)
 
 async def approve(db: Database, stage: Stage, question_id: int, **data: Any) -> None:
     async with db.write() as session:
-        await questions.moderate(
+        await moderation.moderate(
             session=session,
             actor=stage.world.organizer,
             question_id=question_id,
@@ -205,7 +205,7 @@ async def test_the_private_link_shows_one_question_and_is_kept_private(
     assert "Pyetja e parë" not in status.text
     assert "Waiting for approval" in status.text
     assert status.headers["cache-control"] == "no-store"
-    assert status.headers["referrer-policy"] == "no-referrer"
+    assert status.headers["referrer-policy"] == "strict-origin"
     assert "noindex" in status.headers["x-robots-tag"]
     missing = await neighbour.get("/q/" + "x" * 43)
     assert missing.status_code == 404
@@ -214,7 +214,7 @@ async def test_the_private_link_shows_one_question_and_is_kept_private(
     async with db.write() as session:
         first = await session.scalar(select(Question).where(col(Question.body) == "Pyetja e parë"))
         assert first is not None
-        await questions.moderate(
+        await moderation.moderate(
             session=session,
             actor=stage.world.organizer,
             question_id=first.id or 0,
@@ -444,7 +444,7 @@ async def test_closed_questions_refuse_with_409_and_show_no_form(
     event_id = await add_event(db, stage)
     page = (await citizen.get(f"/events/{event_id}/questions")).text
     async with db.write() as session:
-        await questions.set_question_period(
+        await moderation.set_question_period(
             session=session, actor=stage.world.organizer, event_id=event_id, open_=False
         )
         await session.commit()

@@ -18,7 +18,7 @@ from app.models import (
     Topic,
 )
 from app.models.questions import QuestionCreate, QuestionModeration
-from app.services import questions
+from app.services import moderation, questions
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.conftest import Stage
 
@@ -60,7 +60,7 @@ async def ask(db: Database, event_id: int, body: str, **extra: object) -> Questi
 
 async def moderate(db: Database, stage: Stage, question_id: int, **data: object) -> Question:
     async with db.write() as s:
-        question = await questions.moderate(
+        question = await moderation.moderate(
             session=s,
             actor=stage.world.organizer,
             question_id=question_id,
@@ -113,7 +113,7 @@ async def test_the_private_link_finds_the_question(db: Database, stage: Stage) -
 async def test_questions_close_with_the_period(db: Database, stage: Stage) -> None:
     event_id = await make_event(db, stage)
     async with db.write() as s:
-        await questions.set_question_period(
+        await moderation.set_question_period(
             session=s, actor=stage.world.organizer, event_id=event_id, open_=False
         )
         await s.commit()
@@ -121,7 +121,7 @@ async def test_questions_close_with_the_period(db: Database, stage: Stage) -> No
         await ask(db, event_id, "Tepër vonë?")
     with pytest.raises(NotAllowed):
         async with db.write() as s:
-            await questions.set_question_period(
+            await moderation.set_question_period(
                 session=s, actor=stage.world.other_organizer, event_id=event_id, open_=True
             )
 
@@ -225,7 +225,7 @@ async def test_merging_moves_votes_without_counting_anyone_twice(
             await questions.set_vote(session=s, question_id=q.id or 0, voter=voter, voted=True)
             await s.commit()
     async with db.write() as s:
-        target = await questions.merge(
+        target = await moderation.merge(
             session=s,
             actor=stage.world.organizer,
             question_id=duplicate.id or 0,
@@ -268,7 +268,7 @@ async def test_the_screen_shows_the_last_question_put_on_it(db: Database, stage:
     second = await ask(db, event_id, "E dyta?")
     for q in (first, second):
         async with db.write() as s:
-            await questions.put_on_screen(
+            await moderation.put_on_screen(
                 session=s, actor=stage.world.organizer, question_id=q.id or 0
             )
             await s.commit()

@@ -124,9 +124,9 @@ async def test_register_goes_to_the_ticket_with_code_qr_and_status(
 
 
 async def test_the_qr_code_is_a_full_qr_code_a_phone_camera_reads() -> None:
-    from app.routers.registrations import qr_svg
+    from app.qr import qr_svg
 
-    svg = str(qr_svg("K7M-4QX"))
+    svg = str(qr_svg("K7M-4QX", label="QR code of your code K7M-4QX"))
     assert svg.startswith('<svg role="img" aria-label=')
     assert 'viewBox="0 0 25 25"' in svg  # version 1 (21 modules) and a border of 2: not Micro QR
 
@@ -331,7 +331,7 @@ async def test_ticket_pages_are_private_and_unknown_tokens_are_not_found(
     for path in (location, f"{location}/cancel", "/r/" + "0" * 64, "/r/nope/cancel"):
         response = await citizen.get(path)
         assert response.headers["cache-control"] == "no-store", path
-        # the origin alone, never the path with the token (see PRIVATE_HEADERS)
+        # the origin alone, never the path with the token (see app/private.py)
         assert response.headers["referrer-policy"] == "strict-origin", path
         assert response.headers["x-robots-tag"].startswith("noindex"), path
     assert (await citizen.get("/r/" + "0" * 64)).status_code == 404

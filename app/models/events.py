@@ -17,6 +17,11 @@ class EventKind(enum.StrEnum):
     community_meeting = "community_meeting"
     fair = "fair"
 
+    @property
+    def with_candidates(self) -> bool:
+        """Forums and individual meetings are held with candidates; the others need none."""
+        return self in (EventKind.forum, EventKind.meeting)
+
 
 class EventStatus(enum.StrEnum):
     draft = "draft"
@@ -30,6 +35,10 @@ class InvitationStatus(enum.StrEnum):
     confirmed = "confirmed"
     declined = "declined"
     attended = "attended"
+
+
+# Invitation statuses that mean "this candidate is (or was) there".
+PRESENT_STATUSES = (InvitationStatus.confirmed, InvitationStatus.attended)
 
 
 PUBLIC_EVENT_STATUSES = (EventStatus.scheduled, EventStatus.held, EventStatus.cancelled)

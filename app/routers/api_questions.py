@@ -21,7 +21,7 @@ from app.models.questions import (
     QuestionPublic,
     VoteResult,
 )
-from app.services import events, questions, ratelimit
+from app.services import events, moderation, questions, ratelimit
 from app.services.access import can_write_for_organization
 from app.voters import VoterDep
 
@@ -74,7 +74,7 @@ async def list_questions(
     viewer = principal.user if principal else None
     event = (await events.visible_event(session=session, event_id=event_id, viewer=viewer)).event
     if viewer is not None and can_write_for_organization(viewer, event.organization_id):
-        grouped = await questions.moderation_queue(session=session, actor=viewer, event_id=event_id)
+        grouped = await moderation.queue(session=session, actor=viewer, event_id=event_id)
         return [_public(view) for views in grouped.values() for view in views]
     views = await questions.public_questions(session=session, event_id=event_id, sort=sort)
     return [_public(view) for view in views]
@@ -85,7 +85,7 @@ async def moderate(
     question_id: int, data: QuestionModeration, principal: CurrentPrincipal, session: SessionDep
 ) -> QuestionPublic:
     """Approve, reject, answer (`answered_by_ids`), or fix the spelling (`body`)."""
-    question = await questions.moderate(
+    question = await moderation.moderate(
         session=session, actor=principal.user, question_id=question_id, data=data
     )
     await session.commit()
@@ -97,7 +97,7 @@ async def merge(
     question_id: int, data: QuestionMerge, principal: CurrentPrincipal, session: SessionDep
 ) -> QuestionPublic:
     """Folds this question into `into_id`; its votes move there, once per browser."""
-    target = await questions.merge(
+    target = await moderation.merge(
         session=session, actor=principal.user, question_id=question_id, into_id=data.into_id
     )
     await session.commit()

@@ -1,19 +1,20 @@
-"""The public event pages: the filtered list, one event, a municipality, calendar feeds.
+"""The public event pages: the filtered list, one event, and the calendar feeds.
 
-The .ics routes are declared before `/events/{event_id}` so that they match first.
+The pages are composed in app/pages/ (event_list.py, event_page.py); the municipality page is
+app/routers/municipalities.py. The .ics routes are declared before `/events/{event_id}` so
+that they match first.
 """
 
-from dataclasses import replace
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.deps import DatabaseDep, SessionDep, SettingsDep, get_principal
-from app.models import EventKind, EventStatus
-from app.routers import questions as question_pages
+from app.models import EventKind
+from app.pages.event_list import events_url, list_context
+from app.pages.event_page import event_page as personal_event_page
+from app.pages.event_page import shareable, shared_event_page, sort_of
 from app.services import calendar, events
 from app.services.events import EventFilters
 from app.templating import render
@@ -21,9 +22,6 @@ from app.voters import VoterDep
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
 
-PER_PAGE = 20
-MUNICIPALITY_UPCOMING = 10
-MUNICIPALITY_PAST = 5
 Text = Annotated[str, Query(max_length=100)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
@@ -36,19 +34,6 @@ def _filters(municipality: str, kind: str, election: str, when: str) -> EventFil
         election_id=int(election) if election.isdigit() else None,
         past=when == "past",
     )
-
-
-def events_url(filters: EventFilters, page: int = 1) -> str:
-    """/events with these filters and this page, leaving out what is the default."""
-    params = {
-        "municipality": filters.municipality or "",
-        "kind": filters.kind.value if filters.kind else "",
-        "election": str(filters.election_id or ""),
-        "when": "past" if filters.past else "",
-        "page": str(page) if page > 1 else "",
-    }
-    query = urlencode({key: value for key, value in params.items() if value})
-    return "/events" + (f"?{query}" if query else "")
 
 
 def _calendar_response(body: bytes, filename: str | None = None) -> Response:
@@ -78,20 +63,7 @@ async def event_list(
     page: PageNumber = 1,
 ) -> Response:
     filters = _filters(municipality, kind, election, when)
-    found = await events.list_public_events(
-        session=session, filters=filters, page=page, per_page=PER_PAGE
-    )
-    context = {
-        "found": found,
-        "filters": filters,
-        "municipalities": await events.list_municipalities(session=session),
-        "elections": await events.list_elections(session=session),
-        "kinds": list(EventKind),
-        "page_url": lambda number: events_url(filters, number),
-        "when_url": lambda past: events_url(replace(filters, past=past)),
-        "clear_url": events_url(EventFilters(past=filters.past)),
-        "any_filter": bool(filters.municipality or filters.kind or filters.election_id),
-    }
+    context = await list_context(session=session, filters=filters, page=page)
     # htmx pushes this tidy address instead of the form's, which sends its empty fields too
     headers = {"HX-Push-Url": events_url(filters, page)}
     return render(request, "public/events.html", context, block="results", headers=headers)
@@ -120,28 +92,11 @@ async def event_page(
     Visitors get the page every visitor shares, with their own parts put in; whoever is signed
     in, or has just sent a question, gets it rendered for them alone.
     """
-    sort = "newest" if sort == "newest" else "votes"
-    if question_pages.shareable(request) and not sent:
-        return await question_pages.shared_event_page(request, db, event_id, voter, sort)
+    sort = sort_of(sort)
+    if shareable(request) and not sent:
+        return await shared_event_page(request, db, event_id, voter, sort)
     async with db.read() as session:
-        return await _event_page(request, session, event_id, voter, sort, sent)
-
-
-async def _event_page(
-    request: Request, session: AsyncSession, event_id: int, voter: str, sort: str, sent: bool
-) -> Response:
-    listing = await events.visible_event(session=session, event_id=event_id)
-    if listing.event.status == EventStatus.cancelled:
-        return render(request, "public/event.html", {"item": listing})
-    context = await question_pages.section_context(
-        request=request,
-        session=session,
-        listing=listing,
-        voter=voter,
-        sort=sort,
-        sent=sent,
-    )
-    return render(request, "public/event.html", context)
+        return await personal_event_page(request, session, event_id, voter, sort, sent)
 
 
 @router.get("/municipalities/{slug}/events.ics", name="municipality_feed")
@@ -156,24 +111,3 @@ async def municipality_feed(slug: str, session: SessionDep, settings: SettingsDe
         timezone=settings.timezone,
     )
     return _calendar_response(body)
-
-
-@router.get("/municipalities/{slug}", name="municipality")
-async def municipality_page(request: Request, slug: str, session: SessionDep) -> Response:
-    municipality = await events.municipality_by_slug(session=session, slug=slug)
-    if municipality is None:
-        raise HTTPException(status_code=404)
-    upcoming_filters = EventFilters(municipality=municipality.slug)
-    past_filters = replace(upcoming_filters, past=True)
-    context = {
-        "municipality": municipality,
-        "upcoming": await events.list_public_events(
-            session=session, filters=upcoming_filters, per_page=MUNICIPALITY_UPCOMING
-        ),
-        "past": await events.list_public_events(
-            session=session, filters=past_filters, per_page=MUNICIPALITY_PAST
-        ),
-        "upcoming_url": events_url(upcoming_filters),
-        "past_url": events_url(past_filters),
-    }
-    return render(request, "public/municipality.html", context)

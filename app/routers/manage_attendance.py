@@ -2,26 +2,25 @@
 walk-ins, and the live counts fragment.
 
 Registrations are personal data: every route here is for the organizing organization and
-network admins only, checked (404, then 403) before any input is read. The domain logic is
-app/services/attendance.py; these handlers only parse input and render.
+network admins only, checked (404, then 403; app/deps.py) before any input is read. The domain
+logic is app/services/attendance.py; these handlers only parse input and render. The attendance
+card of the organizer's event page is app/pages/manage_event.py.
 """
 
 from dataclasses import dataclass
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.deps import CurrentPrincipal, SessionDep, get_principal
+from app.deps import CurrentPrincipal, RegistrationsEvent, SessionDep, get_principal
 from app.i18n import gettext as _
 from app.labels import label
 from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
 from app.routers.forms import form_values, parse_input, see_other
 from app.services import attendance
-from app.services.access import can_write_for_organization
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.templating import is_htmx, render
 
@@ -34,22 +33,6 @@ STATUS_TABS = ("", "confirmed", "waitlisted", "checked_in", "cancelled")
 STATUSES = {s.value for s in RegistrationStatus}
 PERSONAL = {"Cache-Control": "no-store"}  # names and contacts: kept by no cache, not even ours
 WALK_IN_FIELDS = ("name", "gender", "age_group", "consent")
-
-
-async def writable_event(event_id: int, principal: CurrentPrincipal, session: SessionDep) -> Event:
-    """The event, for its organizing organization and admins only: 404 unknown, 403 others."""
-    event = await session.get(Event, event_id)
-    if event is None:
-        raise HTTPException(status_code=404)
-    if not can_write_for_organization(principal.user, event.organization_id):
-        raise HTTPException(
-            status_code=403,
-            detail=_("Registrations are visible only to the organizing organization."),
-        )
-    return event
-
-
-ScopedEvent = Annotated[Event, Depends(writable_event)]
 
 
 @dataclass(frozen=True)
@@ -68,7 +51,7 @@ class DeskResult:
 @router.get("/{event_id}/registrations", name="event_registrations")
 async def registrations(
     request: Request,
-    event: ScopedEvent,
+    event: RegistrationsEvent,
     principal: CurrentPrincipal,
     session: SessionDep,
     q: Search = "",
@@ -100,7 +83,7 @@ async def registrations(
 
 @router.get("/{event_id}/registrations.csv", name="event_registrations_csv")
 async def registrations_csv(
-    event: ScopedEvent, principal: CurrentPrincipal, session: SessionDep
+    event: RegistrationsEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """All registrations as a spreadsheet (UTF-8 with a BOM, so Excel shows ë and ç)."""
     rows = await attendance.list_registrations(
@@ -122,7 +105,7 @@ async def registrations_csv(
 @router.get("/{event_id}/checkin", name="checkin_desk")
 async def checkin_desk(
     request: Request,
-    event: ScopedEvent,
+    event: RegistrationsEvent,
     principal: CurrentPrincipal,
     session: SessionDep,
     walk_in: Filter = "",
@@ -141,7 +124,7 @@ async def checkin_desk(
 
 @router.post("/{event_id}/checkin", name="checkin")
 async def checkin(
-    request: Request, event: ScopedEvent, principal: CurrentPrincipal, session: SessionDep
+    request: Request, event: RegistrationsEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Checks a code in; the big box says who, or why not. A second time says when."""
     typed = form_values(await request.form()).get("code") or ""
@@ -168,7 +151,7 @@ async def checkin(
 
 @router.post("/{event_id}/walk-in", name="walk_in")
 async def walk_in(
-    request: Request, event: ScopedEvent, principal: CurrentPrincipal, session: SessionDep
+    request: Request, event: RegistrationsEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Someone who came without registering: registered and checked in, in one step."""
     event_id = event.id or 0
@@ -186,7 +169,7 @@ async def walk_in(
     except (InvalidInput, NotFound, Conflict) as error:
         await session.rollback()
         errors = error.errors if isinstance(error, InvalidInput) else {"name": error.message}
-        event = await writable_event(event_id, principal, session)
+        await session.refresh(event)  # the rollback expired it
         if not is_htmx(request):
             return await _desk(request, session, event, values=values, errors=errors, status=400)
         context = {"event": event, "values": values, "errors": errors, **_walk_in_options()}
@@ -206,7 +189,9 @@ async def walk_in(
 
 
 @router.get("/{event_id}/counts", name="event_counts")
-async def event_counts(request: Request, event: ScopedEvent, session: SessionDep) -> Response:
+async def event_counts(
+    request: Request, event: RegistrationsEvent, session: SessionDep
+) -> Response:
     """The live counts, on their own (the desk and the event page poll them)."""
     counts = await attendance.counts(session=session, event_id=event.id or 0)
     return render(request, "manage/attendance/_counts.html", {"event": event, "counts": counts})
@@ -257,25 +242,3 @@ def _walk_in_options() -> dict[str, list[tuple[str, str]]]:
         "gender_options": [(m.value, label(m)) for m in Gender],
         "age_group_options": [(m.value, label(m)) for m in AgeGroup],
     }
-
-
-# --- for the organizer's event page -----------------------------------------------------------
-
-
-async def event_attendance(*, session: AsyncSession, event_id: int) -> dict[str, Any]:
-    """The counts and who came, by gender and age group, with their labels."""
-    figures = await attendance.attendance_figures(session=session, event_id=event_id)
-    return {
-        "counts": await attendance.counts(session=session, event_id=event_id),
-        "figures": figures,
-        "by_gender": _labelled(figures.by_gender, Gender),
-        "by_age_group": _labelled(figures.by_age_group, AgeGroup),
-    }
-
-
-def _labelled(numbers: dict[str, int], enum: type[Enum]) -> list[tuple[str, int]]:
-    """(label, number) in the enum's order, then those who did not say."""
-    rows = [(label(m), numbers[m.value]) for m in enum if numbers.get(m.value)]
-    if numbers.get("unknown"):
-        rows.append((_("Not given"), numbers["unknown"]))
-    return rows

@@ -1,4 +1,7 @@
-"""Organizer pages for events: list, plan, edit, invitations, publish, cancel, closing report."""
+"""Organizer pages for events: list, plan, edit, invitations, publish, cancel, closing report.
+
+The event's own page (and its cards from other areas) is composed in app/pages/manage_event.py.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -7,15 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
+from app.deps import CurrentPrincipal, OrganizedEvent, Principal, SessionDep, get_principal
 from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.labels import label
-from app.models import EventKind, InvitationStatus, Organization, utcnow
+from app.models import EventKind, InvitationStatus, Organization
 from app.models.events import EventCreate, EventUpdate
+from app.pages.manage_event import event_context, invitation_context
 from app.routers.forms import form_values, parse_input, see_other
-from app.routers.manage_attendance import event_attendance
-from app.routers.moderation import question_counts
 from app.services import elections, events, scheduling
 from app.services.access import can_write_for_organization
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, ServiceError
@@ -185,45 +187,15 @@ async def event_page(
     request: Request, event_id: int, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     item = await _event_or_404(session, event_id)
-    context = _detail_context(item, principal)
-    if context["can_write"]:  # the questions card: counts by status, links to moderation
-        context["question_summary"] = await question_counts(
-            session=session, actor=principal.user, event_id=event_id
-        )
-    return render(request, "manage/events/detail.html", await _with_attendance(session, context))
-
-
-def _detail_context(
-    item: events.EventListing, principal: Principal, **extra: Any
-) -> dict[str, Any]:
-    event = item.event
-    return {
-        "item": item,
-        "event": event,
-        "can_write": can_write_for_organization(principal.user, event.organization_id),
-        "statuses": list(InvitationStatus),
-        "now": utcnow(),
-        "errors": {},
-        **extra,
-    }
-
-
-async def _with_attendance(session: AsyncSession, context: dict[str, Any]) -> dict[str, Any]:
-    """Adds the attendance card's counts and figures, for the organizing organization only."""
-    if context["can_write"]:
-        context["attendance"] = await event_attendance(
-            session=session, event_id=context["event"].id
-        )
-    return context
+    context = await event_context(session=session, item=item, user=principal.user)
+    return render(request, "manage/events/detail.html", context)
 
 
 @router.get("/{event_id}/edit", name="edit_event")
 async def edit_event(
-    request: Request, event_id: int, principal: CurrentPrincipal, session: SessionDep
+    request: Request, organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    item = await _event_or_404(session, event_id)
-    if not can_write_for_organization(principal.user, item.event.organization_id):
-        raise HTTPException(status_code=403)
+    item = await _event_or_404(session, organized.id or 0)
     event = item.event
     values = event.model_dump()
     values["candidate_ids"] = [c.candidate.id for c in item.candidates]
@@ -291,13 +263,10 @@ async def change_status(
             raise HTTPException(status_code=403, detail=error.message) from error
         item = await _event_or_404(session, event_id)
         errors = error.errors if isinstance(error, InvalidInput) else {"status": error.message}
-        context = _detail_context(item, principal, errors=errors, values=values)
-        return render(
-            request,
-            "manage/events/detail.html",
-            await _with_attendance(session, context),
-            status_code=400,
+        context = await event_context(
+            session=session, item=item, user=principal.user, errors=errors, values=values
         )
+        return render(request, "manage/events/detail.html", context, status_code=400)
     await session.commit()
     return see_other(f"/manage/events/{event_id}")
 
@@ -305,16 +274,13 @@ async def change_status(
 @router.post("/{event_id}/candidates/{candidate_id}", name="set_event_invitation")
 async def set_invitation(
     request: Request,
-    event_id: int,
+    organized: OrganizedEvent,
     candidate_id: int,
     principal: CurrentPrincipal,
     session: SessionDep,
 ) -> Response:
     """One click (htmx swaps the row) or a plain form (303 back to the event)."""
-    if not can_write_for_organization(
-        principal.user, (await _event_or_404(session, event_id)).event.organization_id
-    ):
-        raise HTTPException(status_code=403)
+    event_id = organized.id or 0
     values = form_values(await request.form())
     error: str | None = None
     try:
@@ -348,15 +314,12 @@ async def set_invitation(
         return render(
             request,
             "manage/events/_invitation.html",
-            {**_detail_context(item, principal), "row": row, "row_error": error},
+            {**invitation_context(item, principal.user), "row": row, "row_error": error},
             status_code=409 if error else 200,
         )
     if error:
-        context = _detail_context(item, principal, invitation_error=(candidate_id, error))
-        return render(
-            request,
-            "manage/events/detail.html",
-            await _with_attendance(session, context),
-            status_code=409,
+        context = await event_context(
+            session=session, item=item, user=principal.user, invitation_error=(candidate_id, error)
         )
+        return render(request, "manage/events/detail.html", context, status_code=409)
     return see_other(f"/manage/events/{event_id}#candidates")

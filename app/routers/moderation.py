@@ -1,9 +1,10 @@
-"""Question moderation for the event's organizers, and the screen the room sees.
+"""Question moderation for the event's organizers (the screen the room sees is screen.py).
 
-Every organizer route checks that the signed-in person organizes the event (404, then 403)
-before it reads any input. The domain logic is app/services/questions.py: these handlers parse
-a form, call it, and answer with a 303 (plain form) or the fresh queue (htmx). The live
-endpoints compare the page's `v` with questions.version() and answer 204 when nothing changed.
+Every organizer route checks that the signed-in person organizes the event (404, then 403;
+app/deps.py) before it reads any input. The domain logic is app/services/moderation.py: these
+handlers parse a form, call it, and answer with a 303 (plain form) or the fresh queue (htmx).
+The live endpoint compares the page's `v` with questions.version() and answers 204 when
+nothing changed.
 """
 
 import asyncio
@@ -11,22 +12,23 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
-import segno
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
-from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep
-from app.i18n import gettext as _
-from app.models import Event, EventStatus, Question, QuestionStatus, User
+from app.deps import (
+    CurrentPrincipal,
+    DatabaseDep,
+    ModeratedEvent,
+    ModeratedQuestion,
+    SessionDep,
+)
+from app.models import Event, Question, QuestionStatus, User
 from app.models.questions import QuestionMerge, QuestionModeration
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import events, questions
-from app.services.access import can_write_for_organization
+from app.services import events, moderation, questions
 from app.services.errors import InvalidInput, NotAllowed, ServiceError
 from app.services.questions import QuestionView
 from app.templating import is_htmx, render
@@ -34,64 +36,18 @@ from app.templating import is_htmx, render
 router = APIRouter(include_in_schema=False)
 Version = Annotated[str, Query(max_length=32)]
 NO_STORE = {"Cache-Control": "no-store"}  # live answers: never reused by any cache
-ON_SCREEN_TOP = 5  # the most voted approved questions listed under the current one
 SUGGESTED = 2  # likely duplicates offered on a pending card as one-click merges
-
-
-# --- who may moderate ------------------------------------------------------------------------
-
-
-async def moderated_event(event_id: int, principal: CurrentPrincipal, session: SessionDep) -> Event:
-    """The event, for its organizing organization and admins only: 404 unknown, 403 others."""
-    event = await session.get(Event, event_id)
-    if event is None:
-        raise HTTPException(status_code=404)
-    _require_moderator(principal.user, event)
-    return event
-
-
-async def moderated_question(
-    question_id: int, principal: CurrentPrincipal, session: SessionDep
-) -> Question:
-    """The question, for its event's organizers only, checked before any input is read."""
-    question = await session.get(Question, question_id)
-    if question is None:
-        raise HTTPException(status_code=404)
-    event = await session.get(Event, question.event_id)
-    assert event is not None  # foreign key
-    _require_moderator(principal.user, event)
-    return question
-
-
-def _require_moderator(user: User, event: Event) -> None:
-    if not can_write_for_organization(user, event.organization_id):
-        raise HTTPException(
-            status_code=403, detail=_("Only the organizing organization moderates its questions.")
-        )
-
-
-async def public_event(event_id: int, session: SessionDep) -> Event:
-    """A published event (drafts are nobody's business but their organizers')."""
-    event = await session.get(Event, event_id)
-    if event is None or event.status == EventStatus.draft:
-        raise HTTPException(status_code=404)
-    return event
-
-
-ModeratedEvent = Annotated[Event, Depends(moderated_event)]
-ModeratedQuestion = Annotated[Question, Depends(moderated_question)]
-PublicEvent = Annotated[Event, Depends(public_event)]
 
 
 # --- the moderation page ---------------------------------------------------------------------
 
 
 @router.get("/manage/events/{event_id}/questions", name="moderation")
-async def moderation(
+async def moderation_page(
     request: Request, event: ModeratedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Pending, approved, answered and rejected questions, with every action on each."""
-    context = await _queue_context(session, principal.user, event)
+    context = await _queue_context(session, principal.user, event.id or 0)
     return render(request, "manage/questions/moderation.html", context, headers=NO_STORE)
 
 
@@ -107,7 +63,7 @@ async def moderation_live(
     version = await questions.version(session=session, event_id=event.id or 0)
     if v == version:
         return Response(status_code=204, headers=NO_STORE)
-    context = await _queue_context(session, principal.user, event, version=version)
+    context = await _queue_context(session, principal.user, event.id or 0, version=version)
     return render(request, "manage/questions/_queue.html", context, headers=NO_STORE)
 
 
@@ -143,7 +99,7 @@ async def _set_period(
     open_: bool,
 ) -> Response:
     event_id = event.id or 0
-    await questions.set_question_period(
+    await moderation.set_question_period(
         session=session, actor=actor, event_id=event_id, open_=open_
     )
     await session.commit()
@@ -175,7 +131,7 @@ class Moderating:
 
         async def action() -> None:
             data = parse_input(QuestionModeration, fields)
-            await questions.moderate(
+            await moderation.moderate(
                 session=self.session, actor=self.actor, question_id=self.question_id, data=data
             )
 
@@ -257,7 +213,7 @@ async def screen_question(it: ModeratingDep) -> Response:
     """Makes it the question on the screen (approving it if it was pending)."""
 
     async def action() -> None:
-        await questions.put_on_screen(
+        await moderation.put_on_screen(
             session=it.session, actor=it.actor, question_id=it.question_id
         )
 
@@ -271,7 +227,7 @@ async def merge_question(it: ModeratingDep) -> Response:
 
     async def action() -> None:
         into = parse_input(QuestionMerge, {"into_id": values.get("into_id")})
-        await questions.merge(
+        await moderation.merge(
             session=it.session, actor=it.actor, question_id=it.question_id, into_id=into.into_id
         )
 
@@ -284,11 +240,10 @@ async def merge_question_form(
 ) -> Response:
     """The "merge into…" choice, likely duplicates first. Loaded when a moderator opens it:
     a select of every other question on every card would make the live queue heavy."""
-    event = await session.get(Event, question.event_id)
-    assert event is not None  # foreign key
-    grouped = await questions.moderation_queue(
-        session=session, actor=principal.user, event_id=event.id or 0
-    )
+    listing = await events.get_event(session=session, event_id=question.event_id)
+    assert listing is not None  # foreign key
+    event = listing.event
+    grouped = await moderation.queue(session=session, actor=principal.user, event_id=event.id or 0)
     targets = _merge_targets(grouped)
     this = [v for views in grouped.values() for v in views if v.question.id == question.id]
     alike = questions.likely_duplicates(this, targets).get(question.id or 0, [])
@@ -309,9 +264,7 @@ async def _queue_answer(
     """The queue for htmx, else the whole page; read in a read session of its own, so that
     the write lock is not held while it renders."""
     async with db.read() as session:
-        event = await session.get(Event, event_id)
-        assert event is not None
-        context = await _queue_context(session, actor, event, failed=failed)
+        context = await _queue_context(session, actor, event_id, failed=failed)
     template = "_queue.html" if is_htmx(request) else "moderation.html"
     return render(
         request, f"manage/questions/{template}", context, status_code=status, headers=NO_STORE
@@ -321,29 +274,31 @@ async def _queue_answer(
 async def _queue_context(
     session: AsyncSession,
     actor: User,
-    event: Event,
+    event_id: int,
     *,
     version: str | None = None,
     failed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the queue shows. The version is read first: a change that lands while the
     rest is read then shows at the next poll instead of being missed."""
-    event_id = event.id or 0
     if version is None:
         version = await questions.version(session=session, event_id=event_id)
-    await session.refresh(event)
-    grouped = await questions.moderation_queue(
+    listing = await events.get_event(session=session, event_id=event_id)
+    assert listing is not None  # its organizers were checked a moment ago; events stay
+    event = listing.event
+    await session.refresh(event)  # it may have been read before the version was
+    grouped = await moderation.queue(
         session=session, actor=actor, event_id=event_id, include_merged=True
     )
-    listing = await events.get_event(session=session, event_id=event_id)
     current = await questions.on_screen(session=session, event_id=event_id)
     pending = grouped[QuestionStatus.pending]
     return {
         "event": event,
+        "public": events.is_visible(event),  # its public page (and screen) can be opened
         "version": version,
         "grouped": grouped,
         "counts": {status.value: len(views) for status, views in grouped.items()},
-        "candidates": listing.candidates if listing else [],
+        "candidates": listing.candidates,
         "on_screen": current,
         "on_screen_id": current.question.id if current else None,
         "suggestions": await _suggestions(pending, _merge_targets(grouped)),
@@ -387,80 +342,3 @@ async def _suggestions(
         _SUGGESTIONS.move_to_end(key)
     by_id = {v.question.id: v for v in targets}
     return {qid: [by_id[i] for i in ids if i in by_id][:SUGGESTED] for qid, ids in found.items()}
-
-
-async def question_counts(*, session: AsyncSession, actor: User, event_id: int) -> dict[str, Any]:
-    """For the organizer's event page: how many questions stand at each status."""
-    grouped = await questions.moderation_queue(
-        session=session, actor=actor, event_id=event_id, include_merged=True
-    )
-    event = await session.get(Event, event_id)
-    assert event is not None
-    return {
-        "counts": {status.value: len(views) for status, views in grouped.items()},
-        "open": await questions.questions_open(session=session, event=event),
-    }
-
-
-# --- the screen ------------------------------------------------------------------------------
-
-
-@router.get("/events/{event_id}/screen", name="screen")
-async def screen(
-    request: Request, event: PublicEvent, session: SessionDep, settings: SettingsDep
-) -> Response:
-    """For the projector: the question on screen, the most voted ones, a QR code to join."""
-    url = f"{settings.base_url}/events/{event.id}"
-    parts = urlsplit(url)
-    qr = segno.make(url, error="m").svg_inline(
-        scale=1, dark="#000", light="#fff", border=2, omitsize=True, svgclass="screen-qr-code"
-    )
-    context = {
-        **await _screen_context(session, event),
-        "event_url": url,
-        "short_url": parts.netloc.removeprefix("www.") + parts.path,
-        "short_host": parts.netloc.removeprefix("www."),
-        "short_path": parts.path,
-        "qr": Markup(qr),  # noqa: S704 (segno's own SVG: no outside text in it)
-    }
-    return render(request, "screen/screen.html", context)
-
-
-@router.get("/events/{event_id}/screen/live", name="screen_live")
-async def screen_live(
-    request: Request, event: PublicEvent, session: SessionDep, v: Version = ""
-) -> Response:
-    """204 while `v` is current; else the screen's changing part, carrying the new version."""
-    version = await questions.version(session=session, event_id=event.id or 0)
-    if v == version:
-        return Response(status_code=204, headers=NO_STORE)
-    context = await _screen_context(session, event, version=version)
-    return render(request, "screen/_live.html", {**context, "oob": True}, headers=NO_STORE)
-
-
-async def _screen_context(
-    session: AsyncSession, event: Event, *, version: str | None = None
-) -> dict[str, Any]:
-    """Public data only: the current question and the most voted approved ones."""
-    event_id = event.id or 0
-    if version is None:
-        version = await questions.version(session=session, event_id=event_id)
-    await session.refresh(event)
-    current = await questions.on_screen(session=session, event_id=event_id)
-    published = await questions.public_questions(session=session, event_id=event_id)
-    top = [
-        v
-        for v in published
-        if v.question.status == QuestionStatus.approved
-        and (current is None or v.question.id != current.question.id)
-    ][:ON_SCREEN_TOP]
-    listing = await events.get_event(session=session, event_id=event_id)
-    parties = {c.candidate.id: c.party for c in listing.candidates} if listing else {}
-    return {
-        "event": event,
-        "version": version,
-        "current": current,
-        "top": top,
-        "parties": parties,
-        "questions_open": await questions.questions_open(session=session, event=event),
-    }

@@ -1,292 +1,44 @@
 """Citizens' questions on the event page: ask, follow your own, vote, and the live list.
 
-No account: the browser is the voter (the `pf_voter` cookie, app/voters.py), and the private
-links of the questions it asked are kept in an HttpOnly cookie, so the page can list them.
-
 The event page's `questions` block is loaded from GET /events/{id}/questions with htmx; without
 JavaScript its link opens that address, the event page with the questions filled in. The list
 asks GET /events/{id}/questions/live?v=VERSION every 2 s and gets 204 while nothing changed.
+The page and the list are composed in app/pages/event_page.py.
 """
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from app import i18n
+from app import private
 from app.config import Settings
-from app.db import Database
 from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
-from app.models import Event, InvitationStatus, Question, Topic
-from app.models.events import PUBLIC_EVENT_STATUSES, EventStatus
+from app.models import Question
 from app.models.questions import QUESTION_MAX_LENGTH, QuestionCreate
-from app.pagecache import Filler, SharedHtml, Slot
+from app.pages.event_page import (
+    page_url,
+    remember_question,
+    section_context,
+    shared_live_list,
+    sort_of,
+)
 from app.routers.forms import form_values, parse_input, see_other
-from app.security import hash_token
 from app.services import events, questions, ratelimit
 from app.services.errors import Conflict, InvalidInput
 from app.services.ratelimit import RateLimited
-from app.templating import (
-    is_htmx,
-    question_item_html,
-    render,
-    render_fragment,
-    render_shared,
-    shared_response,
-)
+from app.templating import is_htmx, render
 from app.voters import VoterDep
 
 router = APIRouter(include_in_schema=False)
 # full pages show who is signed in; the live check and the vote fragments do not need to
 PAGE = [Depends(get_principal)]
 
-MY_QUESTIONS_COOKIE = "pf_my_questions"
-MY_QUESTIONS_KEEP = 20
-MY_QUESTIONS_DAYS = 365
-_ENTRY = re.compile(r"(\d{1,12}):([A-Za-z0-9_-]{20,100})")
 FIELDS = ("body", "author_name", "topic_id", "candidate_ids")
 HONEYPOT = "website"
-SORTS = ("votes", "newest")
 Sort = Annotated[str, Query(max_length=10)]
-# the private link is the key to one question: never cached, never sent on, never indexed
-PRIVATE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-}
-
-
-def page_url(event_id: int, *, sort: str = "votes", anchor: str = "", sent: bool = False) -> str:
-    """The event page with its questions (sorted), at `anchor`; `sent` says thank you."""
-    params = [p for p, on in (("sort=newest", sort == "newest"), ("sent=1", sent)) if on]
-    query = "?" + "&".join(params) if params else ""
-    return f"/events/{event_id}{query}" + (f"#{anchor}" if anchor else "")
-
-
-def _sort(value: str | None) -> str:
-    return value if value in SORTS else "votes"
-
-
-# --- the browser's own questions -------------------------------------------------------------
-
-
-def my_tokens(request: Request) -> list[tuple[int, str]]:
-    """(event id, token) of the questions this browser asked, newest first, from its cookie."""
-    raw = request.cookies.get(MY_QUESTIONS_COOKIE, "")
-    found = (_ENTRY.fullmatch(entry) for entry in raw.split("."))
-    return [(int(m.group(1)), m.group(2)) for m in found if m][:MY_QUESTIONS_KEEP]
-
-
-def _remember(
-    response: Response, request: Request, settings: Settings, event_id: int, token: str
-) -> None:
-    entries = [(event_id, token), *[e for e in my_tokens(request) if e[1] != token]]
-    value = ".".join(f"{e}:{t}" for e, t in entries[:MY_QUESTIONS_KEEP])
-    response.set_cookie(
-        MY_QUESTIONS_COOKIE,
-        value,
-        max_age=60 * 60 * 24 * MY_QUESTIONS_DAYS,
-        httponly=True,
-        samesite="lax",
-        secure=settings.https,
-    )
-
-
-async def _mine(
-    session: AsyncSession, event_id: int, voter: str, tokens: list[str]
-) -> list[tuple[Question, str | None]]:
-    """This browser's questions to the event with their private link's token where it has it."""
-    by_hash = {hash_token(t): t for t in tokens}
-    asked = await questions.asked_by(session=session, event_id=event_id, asker=voter)
-    mine = [(q, by_hash.pop(q.token_hash or "", None)) for q in asked]
-    for token in by_hash.values():  # asked before this browser's voter cookie changed
-        question = await questions.question_by_token(session=session, token=token)
-        if question is not None and question.event_id == event_id:
-            mine.append((question, token))
-    return sorted(mine, key=lambda m: (m[0].created_at, m[0].id or 0), reverse=True)
-
-
-# --- what the templates need -----------------------------------------------------------------
-
-
-async def live_context(
-    *,
-    request: Request,
-    session: AsyncSession,
-    event: Event,
-    voter: str | None,
-    sort: str,
-    version: str | None = None,
-    new_token: str | None = None,
-) -> dict[str, Any]:
-    """The live part: this browser's questions and the public list, with the version they show.
-
-    With no voter, the part every visitor shares: nobody's votes, nobody's questions.
-    """
-    event_id = event.id or 0
-    if version is None:  # read first: a change made meanwhile shows at the next check
-        version = await questions.version(session=session, event_id=event_id)
-    context = {
-        "event": event,
-        "version": version,
-        "sort": sort,
-        "live": event.status == EventStatus.scheduled,
-        "public_questions": await questions.public_questions(
-            session=session, event_id=event_id, sort=sort
-        ),
-        "voted": frozenset(),
-        "my_questions": [],
-    }
-    if voter is not None:
-        tokens = [t for e, t in my_tokens(request) if e == event_id]
-        context["voted"] = await questions.voted_by(session=session, event_id=event_id, voter=voter)
-        context["my_questions"] = await _mine(
-            session, event_id, voter, [new_token, *tokens] if new_token else tokens
-        )
-    return context
-
-
-# --- shared pages --------------------------------------------------------------------------
-# The event page and its live list are the same for every anonymous visitor but for their
-# votes, their own questions and their token: rendered once per version (app/pagecache.py),
-# then filled in per request from one statement (the version, this browser's votes, whether it
-# asked; its own questions are read only if it asked).
-
-SHAREABLE_QUERIES = frozenset({"", "sort=votes", "sort=newest"})
-
-
-def shareable(request: Request) -> bool:
-    """Nobody signed in, and no query but the sort."""
-    return (
-        getattr(request.state, "principal", None) is None and request.url.query in SHAREABLE_QUERIES
-    )
-
-
-async def visitor_fill(
-    request: Request, db: Database, event_id: int, voter: str, state: questions.PageState
-) -> Filler | None:
-    """What goes in the slots of a shared questions section for this browser (None: what
-    goes there for most visitors, who neither voted here nor asked)."""
-    tokens = [t for e, t in my_tokens(request) if e == event_id]
-    mine_html = ""
-    if state.asked or tokens:
-        async with db.read() as session:
-            mine = await _mine(session, event_id, voter, tokens)
-        if mine:
-            context = {"event_id": event_id, "my_questions": mine}
-            mine_html = render_fragment("public/questions/_mine.html", context)
-    if not (state.voted or mine_html):
-        return None
-
-    def fill(slot: Slot) -> str:
-        if slot.kind == "question":
-            view, sort = slot.value
-            if view.question.id in state.voted:
-                return question_item_html(view, True, sort)
-            return slot.default
-        if slot.kind == "mine":
-            return mine_html
-        if slot.kind == "ask-open":
-            return "" if mine_html else slot.default
-        raise ValueError(f"no such slot: {slot.kind}")
-
-    return fill
-
-
-async def shared_event_page(
-    request: Request, db: Database, event_id: int, voter: str, sort: str
-) -> Response:
-    """The public event page with its questions, from the shared page of this version."""
-    async with db.snapshot() as connection:
-        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
-
-    async def render_page() -> SharedHtml:
-        async with db.read() as session:
-            listing = await events.visible_event(session=session, event_id=event_id)
-            if listing.event.status == EventStatus.cancelled:
-                return render_shared(request, "public/event.html", {"item": listing})
-            context = await section_context(
-                request=request,
-                session=session,
-                listing=listing,
-                voter=None,
-                sort=sort,
-                version=state.version,
-            )
-        return render_shared(request, "public/event.html", context)
-
-    key = (event_id, request.url.query, i18n.get_locale(), state.version)
-    page = await request.app.state.event_pages.get(key, render_page)
-    return await _for_this_visitor(request, db, page, event_id, voter, state)
-
-
-async def _for_this_visitor(
-    request: Request,
-    db: Database,
-    page: SharedHtml,
-    event_id: int,
-    voter: str,
-    state: questions.PageState,
-) -> Response:
-    fill = await visitor_fill(request, db, event_id, voter, state)
-    return shared_response(request, page, fill)
-
-
-async def section_context(
-    *,
-    request: Request,
-    session: AsyncSession,
-    listing: events.EventListing,
-    voter: str | None,
-    sort: str = "votes",
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    sent: bool = False,
-    new_token: str | None = None,
-    version: str | None = None,
-) -> dict[str, Any]:
-    """Everything the event page's `questions` block shows: the form and the live part."""
-    event = listing.event
-    topics = await session.execute(select(Topic).order_by(col(Topic.position), col(Topic.id)))
-    return {
-        **await live_context(
-            request=request,
-            session=session,
-            event=event,
-            voter=voter,
-            sort=sort,
-            version=version,
-            new_token=new_token,
-        ),
-        "item": listing,
-        "questions_open": await questions.questions_open(session=session, event=event),
-        "topic_options": [
-            (t.id, t.name_en if i18n.get_locale() == "en" else t.name_sq) for t in topics.scalars()
-        ],
-        "candidate_options": [
-            (
-                c.candidate.id,
-                c.candidate.full_name + (f" ({c.party.abbreviation})" if c.party else ""),
-            )
-            for c in listing.candidates
-            if c.status != InvitationStatus.declined
-        ],
-        "values": values or {},
-        "errors": errors or {},
-        "message": message,
-        "sent": sent,
-        "max_length": QUESTION_MAX_LENGTH,
-    }
-
-
-async def _public_event(session: AsyncSession, event_id: int) -> events.EventListing:
-    return await events.visible_event(session=session, event_id=event_id)
 
 
 async def _limit(
@@ -315,9 +67,14 @@ async def questions_page(
     sent: bool = False,
 ) -> Response:
     """The event page with its questions (no JavaScript), or just its `questions` block (htmx)."""
-    listing = await _public_event(session, event_id)
+    listing = await events.visible_event(session=session, event_id=event_id)
     context = await section_context(
-        request=request, session=session, listing=listing, voter=voter, sort=_sort(sort), sent=sent
+        request=request,
+        session=session,
+        listing=listing,
+        voter=voter,
+        sort=sort_of(sort),
+        sent=sent,
     )
     return render(request, "public/event.html", context, block="questions")
 
@@ -332,30 +89,7 @@ async def questions_live(
     sort: Sort = "votes",
 ) -> Response:
     """204 while the list is as the browser has it (version `v`), else the fresh list."""
-    sort = _sort(sort)
-    async with db.snapshot() as connection:
-        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
-    if v == state.version:
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-
-    async def render_list() -> SharedHtml:
-        async with db.read() as session:
-            event = await session.get(Event, event_id)
-            if event is None or event.status not in PUBLIC_EVENT_STATUSES:
-                raise HTTPException(status_code=404)
-            context = await live_context(
-                request=request,
-                session=session,
-                event=event,
-                voter=None,
-                sort=sort,
-                version=state.version,
-            )
-        return render_shared(request, "public/questions/_live.html", context)
-
-    key = (event_id, sort, i18n.get_locale(), state.version)
-    page = await request.app.state.question_lists.get(key, render_list)
-    return await _for_this_visitor(request, db, page, event_id, voter, state)
+    return await shared_live_list(request, db, event_id, voter, sort_of(sort), v)
 
 
 # --- asking ----------------------------------------------------------------------------------
@@ -374,13 +108,13 @@ async def ask_question(
     # first: the limits count in sessions of their own, before this request's session is used
     limited = await _limit(request, db, settings, voter, "question")
     values = form_values(await request.form(), lists=("candidate_ids",))
-    listing = await _public_event(session, event_id)
+    listing = await events.visible_event(session=session, event_id=event_id)
     again = (request, session, event_id, voter)
     if limited is not None:
         message = _(
             "You have sent many questions in a short time. Please wait %(minutes)s minutes "
             "and try again.",
-            minutes=max(1, round(limited.retry_after / 60)),
+            minutes=limited.minutes,
         )
         headers = {"Retry-After": str(limited.retry_after)}
         return await _form_again(
@@ -437,7 +171,8 @@ async def _form_again(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The section once more, with the message next to the field and everything typed kept."""
-    listing = await _public_event(session, event_id)  # afresh: a rollback expired what was read
+    # afresh: a rollback expired what was read
+    listing = await events.visible_event(session=session, event_id=event_id)
     values = {**values, HONEYPOT: None}
     context = await section_context(
         request=request,
@@ -486,7 +221,7 @@ async def _asked(
     else:
         response = see_other(page_url(event_id, anchor="my-questions", sent=True))
     if token is not None:
-        _remember(response, request, settings, event_id, token)
+        remember_question(response, request, settings, event_id, token)
     return response
 
 
@@ -530,7 +265,7 @@ async def _vote(
     take_back: bool,
 ) -> Response:
     limited = await _limit(request, db, settings, voter, "vote")  # first, see ask_question
-    sort = _sort(str((await request.form()).get("sort") or ""))
+    sort = sort_of(str((await request.form()).get("sort") or ""))
     if limited is not None:
         if not is_htmx(request):
             raise limited  # the error page says how long to wait
@@ -564,7 +299,7 @@ async def _vote_refused(
     )
     message = _(
         "You have voted many times in a short time. Please wait %(minutes)s minutes and try again.",
-        minutes=max(1, round(limited.retry_after / 60)),
+        minutes=limited.minutes,
     )
     context = {
         "question_id": question_id,
@@ -583,18 +318,15 @@ async def _vote_refused(
 @router.get("/q/{question_token}", name="question_status", dependencies=PAGE)
 async def question_status(request: Request, question_token: str, session: SessionDep) -> Response:
     """One question and what became of it, for whoever holds its private link."""
-    question = await questions.question_by_token(session=session, token=question_token)
-    listing = (
-        await events.get_event(session=session, event_id=question.event_id) if question else None
+    missing = _("We could not find this question.")
+    question = await private.lookup(
+        request, questions.question_by_token(session=session, token=question_token), missing=missing
     )
-    if question is None or listing is None:
-        return render(
-            request,
-            "errors/error.html",
-            {"status": 404, "message": _("We could not find this question."), "detail": None},
-            status_code=404,
-            headers=PRIVATE_HEADERS,
-        )
+    if isinstance(question, Response):
+        return question
+    listing = await events.get_event(session=session, event_id=question.event_id)
+    if listing is None:
+        return private.not_valid(request, missing)
     view = (await questions.views(session=session, questions=[question]))[0]
     context = {"view": view, "item": listing, "event": listing.event}
-    return render(request, "public/questions/status.html", context, headers=PRIVATE_HEADERS)
+    return private.render(request, "public/questions/status.html", context)

@@ -1,5 +1,5 @@
 """The citizen's side of attendance: the registration form, the private ticket page, cancelling,
-and the privacy notice. No account: the ticket's link is the key.
+and the privacy notice. No account: the ticket's link is the key (app/private.py).
 
 The event page (app/routers/events.py) loads the form into its `registration` block with htmx;
 without JavaScript its "Register" link opens GET /events/{id}/register, a page of its own.
@@ -9,17 +9,18 @@ import re
 import secrets
 from typing import Any
 
-import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import private
 from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
 from app.labels import label
 from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
+from app.qr import qr_svg
 from app.routers.forms import form_values, parse_input, see_other
 from app.services import attendance, events, ratelimit
 from app.services.errors import Conflict, InvalidInput
@@ -30,15 +31,6 @@ router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=Fals
 
 FIELDS = ("name", "phone", "email", "gender", "age_group", "consent")
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-# The ticket link is the key to the registration: never cached, never indexed, and its path is
-# never sent on, not even to us. "strict-origin", not "no-referrer": under "no-referrer" a browser
-# sends `Origin: null` with a form's POST, which the CSRF check refuses (the cancel button and the
-# language switch would answer 403); "strict-origin" sends the origin alone, never the token.
-PRIVATE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "strict-origin",
-    "X-Robots-Tag": "noindex, nofollow",
-}
 
 
 def gender_options() -> list[tuple[str, str]]:
@@ -47,10 +39,6 @@ def gender_options() -> list[tuple[str, str]]:
 
 def age_group_options() -> list[tuple[str, str]]:
     return [(group.value, label(group)) for group in AgeGroup]
-
-
-async def _public_event(session: AsyncSession, event_id: int) -> events.EventListing:
-    return await events.visible_event(session=session, event_id=event_id)
 
 
 async def form_context(
@@ -81,7 +69,7 @@ async def form_context(
 @router.get("/events/{event_id}/register", name="register_form")
 async def register_form(request: Request, event_id: int, session: SessionDep) -> Response:
     """The form on a page of its own (no JavaScript), or the event page's block (htmx)."""
-    listing = await _public_event(session, event_id)
+    listing = await events.visible_event(session=session, event_id=event_id)
     context = await form_context(session=session, event=listing.event)
     return render(
         request, "public/register.html", {"item": listing, **context}, block="registration"
@@ -103,13 +91,12 @@ async def register(
     except RateLimited as error:
         limited = error
     values = form_values(await request.form())
-    await _public_event(session, event_id)
+    await events.visible_event(session=session, event_id=event_id)
     if limited is not None:
-        minutes = max(1, round(limited.retry_after / 60))
         message = _(
             "Too many registrations from this network. Please wait %(minutes)s minutes and "
             "try again.",
-            minutes=minutes,
+            minutes=limited.minutes,
         )
         headers = {"Retry-After": str(limited.retry_after)}
         return await _form_again(request, session, event_id, values, {}, message, 429, headers)
@@ -157,7 +144,9 @@ async def _form_again(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The form once more, with everything typed (and the same one-time key) kept."""
-    listing = await _public_event(session, event_id)  # afresh: a rollback expired what was read
+    listing = await events.visible_event(
+        session=session, event_id=event_id
+    )  # afresh: a rollback expired what was read
     context = await form_context(
         session=session, event=listing.event, values=values, errors=errors, message=message
     )
@@ -174,33 +163,24 @@ async def _form_again(
 # --- the ticket ----------------------------------------------------------------------------
 
 
-def qr_svg(code: str) -> Markup:
-    """The code as a QR code, inline SVG: a full QR (phone cameras do not read Micro QR)."""
-    svg = segno.make_qr(code, error="m").svg_inline(
-        scale=1, dark="#000", light="#fff", border=2, omitsize=True, svgclass="qr-code"
-    )
-    label = escape(_("QR code of your code %(code)s", code=code))
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
+def _ticket_qr(code: str) -> Markup:
+    return qr_svg(code, label=_("QR code of your code %(code)s", code=code))
 
 
-async def _registration_or_404(
+async def _registration(
     request: Request, session: AsyncSession, token: str
 ) -> Registration | Response:
-    registration = await attendance.registration_by_token(session=session, token=token)
-    if registration is not None:
-        return registration
-    return render(
+    """The registration the ticket's link opens, or the private 404."""
+    return await private.lookup(
         request,
-        "errors/error.html",
-        {"status": 404, "message": _("We could not find this ticket."), "detail": None},
-        status_code=404,
-        headers=PRIVATE_HEADERS,
+        attendance.registration_by_token(session=session, token=token),
+        missing=_("We could not find this ticket."),
     )
 
 
 @router.get("/r/{token}", name="ticket")
 async def ticket(request: Request, token: str, session: SessionDep) -> Response:
-    found = await _registration_or_404(request, session, token)
+    found = await _registration(request, session, token)
     if isinstance(found, Response):
         return found
     listing = await events.get_event(session=session, event_id=found.event_id)
@@ -209,36 +189,31 @@ async def ticket(request: Request, token: str, session: SessionDep) -> Response:
         "item": listing,
         "token": token,
         "position": await attendance.waitlist_position(session=session, registration=found),
-        "qr": qr_svg(found.code) if found.status != RegistrationStatus.cancelled else None,
+        "qr": _ticket_qr(found.code) if found.status != RegistrationStatus.cancelled else None,
     }
-    return render(request, "public/ticket.html", context, headers=PRIVATE_HEADERS)
+    return private.render(request, "public/ticket.html", context)
 
 
 @router.get("/r/{token}/cancel", name="cancel_registration_form")
 async def cancel_form(request: Request, token: str, session: SessionDep) -> Response:
-    found = await _registration_or_404(request, session, token)
+    found = await _registration(request, session, token)
     if isinstance(found, Response):
         return found
     if found.status == RegistrationStatus.cancelled:
-        return _private(see_other(request.app.url_path_for("ticket", token=token)))
+        return private.protect(see_other(request.app.url_path_for("ticket", token=token)))
     listing = await events.get_event(session=session, event_id=found.event_id)
     context = {"registration": found, "item": listing, "token": token}
-    return render(request, "public/ticket_cancel.html", context, headers=PRIVATE_HEADERS)
+    return private.render(request, "public/ticket_cancel.html", context)
 
 
 @router.post("/r/{token}/cancel", name="cancel_registration")
 async def cancel(request: Request, token: str, session: SessionDep) -> Response:
-    found = await _registration_or_404(request, session, token)
+    found = await _registration(request, session, token)
     if isinstance(found, Response):
         return found
     await attendance.cancel(session=session, registration=found)
     await session.commit()
-    return _private(see_other(request.app.url_path_for("ticket", token=token)))
-
-
-def _private(response: Response) -> Response:
-    response.headers.update(PRIVATE_HEADERS)
-    return response
+    return private.protect(see_other(request.app.url_path_for("ticket", token=token)))
 
 
 @router.get("/privacy", name="privacy")

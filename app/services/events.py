@@ -31,14 +31,12 @@ from app.models import (
     utcnow,
 )
 from app.models.base import as_utc
-from app.models.events import PUBLIC_EVENT_STATUSES
+from app.models.events import PRESENT_STATUSES, PUBLIC_EVENT_STATUSES
 from app.services.access import can_write_for_organization
 from app.services.errors import NotFound
 
 T = TypeVar("T")
 
-# Invitation statuses that mean "this candidate is (or was) there".
-PRESENT_STATUSES = (InvitationStatus.confirmed, InvitationStatus.attended)
 FEED_PAST_DAYS = 90
 FEED_LIMIT = 500
 
@@ -291,10 +289,14 @@ async def visible_event(
     """The event if this viewer may see it: everyone sees public events, only the organizing
     organization (and admins) its drafts. Anything else is NotFound, never a hint it exists."""
     listing = await get_event(session=session, event_id=event_id)
-    if listing is None:
-        raise NotFound(_("No such event."))
-    if listing.event.status not in PUBLIC_EVENT_STATUSES and not (
-        viewer is not None and can_write_for_organization(viewer, listing.event.organization_id)
-    ):
+    if listing is None or not is_visible(listing.event, viewer):
         raise NotFound(_("No such event."))
     return listing
+
+
+def is_visible(event: Event, viewer: User | None = None) -> bool:
+    """Who sees an event: everyone a public one, only its organizing organization (and
+    admins) a draft."""
+    return event.status in PUBLIC_EVENT_STATUSES or (
+        viewer is not None and can_write_for_organization(viewer, event.organization_id)
+    )

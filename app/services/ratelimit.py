@@ -22,6 +22,11 @@ class RateLimited(Exception):
         super().__init__(f"rate limited, retry after {retry_after}s")
         self.retry_after = retry_after
 
+    @property
+    def minutes(self) -> int:
+        """The wait in whole minutes, at least one (for "please wait N minutes")."""
+        return max(1, round(self.retry_after / 60))
+
 
 async def hit(*, db: Database, key: str, limit: int, window: int) -> None:
     """Counts one attempt on `key`; raises RateLimited once more than `limit` fall in the window.

@@ -1,4 +1,9 @@
-"""Scheduling events: the rules, the conflicts, invitations and the draft → held lifecycle."""
+"""Scheduling events: create and change them, invitations, and the draft → held lifecycle.
+
+The rules an event's fields must keep, and its clashes with other events, are
+app/services/event_rules.py. What a page offers comes from here too (`allowed_transitions`,
+`invitation_choices`, `editable`), so that it offers exactly what these functions accept.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,15 +13,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.labels import label
 from app.models import (
-    Candidate,
-    Election,
     Event,
     EventCandidate,
-    EventKind,
     EventStatus,
     InvitationStatus,
     Municipality,
@@ -24,13 +25,11 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.events import EventCreate, EventUpdate
-from app.services import attendance, audit
+from app.models.events import PRESENT_STATUSES, EventCreate, EventUpdate
+from app.services import attendance, audit, event_rules
 from app.services.access import can_write_for_organization, is_admin, require_event_writer
-from app.services.elections import election_municipality_ids
-from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, NotFound
+from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 
-COMMITTED = (InvitationStatus.confirmed, InvitationStatus.attended)
 TRANSITIONS: dict[EventStatus, set[EventStatus]] = {
     EventStatus.draft: {EventStatus.scheduled, EventStatus.cancelled},
     EventStatus.scheduled: {EventStatus.held, EventStatus.cancelled, EventStatus.draft},
@@ -40,18 +39,44 @@ TRANSITIONS: dict[EventStatus, set[EventStatus]] = {
 REPORT_FIELDS = ("report_attendees", "report_summary", "report_participants")
 
 
-@dataclass
-class Plan:
-    """An event's fields as they will be once a create or an update is applied."""
+def editable(event: Event) -> bool:
+    """Its fields may still change: a held or cancelled event is kept as it was."""
+    return event.status not in (EventStatus.held, EventStatus.cancelled)
 
-    kind: EventKind
-    municipality_id: int
-    organization_id: int
-    election_id: int | None
-    venue: str
-    starts_at: datetime
-    ends_at: datetime
-    candidate_ids: list[int]
+
+def allowed_transitions(event: Event, now: datetime) -> list[EventStatus]:
+    """The statuses the event may move to now (each with what else it needs: a cancellation
+    its reason)."""
+    return [s for s in EventStatus if _transition_refusal(event, s, now) is None]
+
+
+def _transition_refusal(event: Event, status: EventStatus, now: datetime) -> str | None:
+    if status not in TRANSITIONS[event.status]:
+        return _(
+            "An event that is “%(current)s” cannot become “%(new)s”.",
+            current=label(event.status),
+            new=label(status),
+        )
+    if status == EventStatus.held and event.starts_at > now:
+        return _("An event can be marked held only once it has started.")
+    return None
+
+
+def invitation_choices(event: Event, now: datetime) -> list[InvitationStatus]:
+    """The statuses an invitation to the event may be set to now."""
+    return [s for s in InvitationStatus if _invitation_refusal(event, s, now) is None]
+
+
+def _invitation_refusal(
+    event: Event, status: InvitationStatus, now: datetime
+) -> ServiceError | None:
+    if event.status == EventStatus.cancelled:
+        return Conflict(_("The event is cancelled."), field="status")
+    if status == InvitationStatus.attended and event.starts_at > now:
+        return InvalidInput(
+            {"status": _("A candidate can attend only once the event has started.")}
+        )
+    return None
 
 
 async def get_event_for_writing(*, session: AsyncSession, actor: User, event_id: int) -> Event:
@@ -63,141 +88,11 @@ async def get_event_for_writing(*, session: AsyncSession, actor: User, event_id:
     return event
 
 
-async def _validate(*, session: AsyncSession, plan: Plan) -> None:
-    """Every rule an event's fields must keep, reported next to the field at fault."""
-    errors: dict[str, str] = {}
-    if plan.ends_at <= plan.starts_at:
-        errors["ends_at"] = _("The event must end after it starts.")
-    if await session.get(Municipality, plan.municipality_id) is None:
-        errors["municipality_id"] = _("Choose a municipality from the list.")
-    if await session.get(Organization, plan.organization_id) is None:
-        errors["organization_id"] = _("Choose an organization from the list.")
-    election = await session.get(Election, plan.election_id) if plan.election_id else None
-    if plan.election_id and election is None:
-        errors["election_id"] = _("Choose an election from the list.")
-    elif election and "municipality_id" not in errors:
-        voting = await election_municipality_ids(session=session, election_id=election.id or 0)
-        if plan.municipality_id not in voting:
-            errors["municipality_id"] = _(
-                "This municipality does not vote in %(election)s.", election=election.name
-            )
-    if plan.kind == EventKind.meeting and len(set(plan.candidate_ids)) != 1:
-        errors["candidate_ids"] = _("An individual meeting is with exactly one candidate.")
-    elif plan.candidate_ids:
-        problem = await _candidate_problem(session=session, plan=plan)
-        if problem:
-            errors["candidate_ids"] = problem
-    if errors:
-        raise InvalidInput(errors)
-
-
-async def _candidate_problem(*, session: AsyncSession, plan: Plan) -> str | None:
-    ids = set(plan.candidate_ids)
-    candidates = (
-        (await session.execute(select(Candidate).where(col(Candidate.id).in_(ids)))).scalars().all()
-    )
-    if len(candidates) != len(ids):
-        return _("Choose candidates from the list.")
-    for candidate in candidates:
-        if candidate.municipality_id != plan.municipality_id:
-            return _("%(name)s does not run in this municipality.", name=candidate.full_name)
-        if plan.election_id and candidate.election_id != plan.election_id:
-            return _("%(name)s is not a candidate in this election.", name=candidate.full_name)
-    return None
-
-
-async def _candidate_clash(
-    *,
-    session: AsyncSession,
-    candidate_id: int,
-    starts_at: datetime,
-    ends_at: datetime,
-    exclude_event_id: int | None,
-) -> Event | None:
-    """Another event at overlapping times where the candidate is confirmed (or attended)."""
-    # lock the candidate row: two organizers confirming the same person at once queue here
-    await session.execute(
-        select(Candidate.id).where(col(Candidate.id) == candidate_id).with_for_update()  # type: ignore[call-overload]
-    )
-    statement = (
-        select(Event)
-        .join(EventCandidate, col(EventCandidate.event_id) == col(Event.id))
-        .where(
-            col(EventCandidate.candidate_id) == candidate_id,
-            col(EventCandidate.status).in_(COMMITTED),
-            col(Event.status) != EventStatus.cancelled,
-            col(Event.starts_at) < ends_at,
-            col(Event.ends_at) > starts_at,
-        )
-        .order_by(col(Event.starts_at))
-        .limit(1)
-    )
-    if exclude_event_id is not None:
-        statement = statement.where(col(Event.id) != exclude_event_id)
-    return await session.scalar(statement)
-
-
-async def _raise_on_candidate_clash(
-    *, session: AsyncSession, candidate_id: int, event: Event
-) -> None:
-    clash = await _candidate_clash(
-        session=session,
-        candidate_id=candidate_id,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        exclude_event_id=event.id,
-    )
-    if clash is not None:
-        candidate = await session.get(Candidate, candidate_id)
-        raise Conflict(
-            _(
-                "%(name)s is already confirmed at “%(event)s” (%(when)s), which overlaps "
-                "with this event.",
-                name=candidate.full_name if candidate else "?",
-                event=clash.title,
-                when=format_datetime(clash.starts_at),
-            ),
-            field="candidate_ids",
-        )
-
-
-async def _check_venue(
-    *, session: AsyncSession, plan: Plan, exclude_event_id: int | None, confirmed: bool
-) -> None:
-    """Two events in one venue at overlapping times: allowed once the organizer confirms."""
-    if confirmed:
-        return
-    statement = (
-        select(Event)
-        .where(
-            col(Event.municipality_id) == plan.municipality_id,
-            func.lower(func.trim(col(Event.venue))) == plan.venue.strip().lower(),
-            col(Event.status) != EventStatus.cancelled,
-            col(Event.starts_at) < plan.ends_at,
-            col(Event.ends_at) > plan.starts_at,
-        )
-        .limit(1)
-    )
-    if exclude_event_id is not None:
-        statement = statement.where(col(Event.id) != exclude_event_id)
-    other = await session.scalar(statement)
-    if other is not None:
-        raise NeedsConfirmation(
-            _(
-                "“%(event)s” takes place in the same venue at an overlapping time (%(when)s). "
-                "Schedule anyway?",
-                event=other.title,
-                when=format_datetime(other.starts_at),
-            ),
-            field="venue",
-        )
-
-
 async def create_event(*, session: AsyncSession, actor: User, data: EventCreate) -> Event:
     """Plans a new event (public unless it is a draft) and invites its candidates."""
     if not can_write_for_organization(actor, data.organization_id):
         raise NotAllowed(_("Organizers schedule events only for their own organization."))
-    plan = Plan(
+    plan = event_rules.Plan(
         kind=data.kind,
         municipality_id=data.municipality_id,
         organization_id=data.organization_id,
@@ -207,8 +102,8 @@ async def create_event(*, session: AsyncSession, actor: User, data: EventCreate)
         ends_at=data.ends_at,
         candidate_ids=list(dict.fromkeys(data.candidate_ids)),
     )
-    await _validate(session=session, plan=plan)
-    await _check_venue(
+    await event_rules.validate(session=session, plan=plan)
+    await event_rules.check_venue(
         session=session, plan=plan, exclude_event_id=None, confirmed=data.confirm_venue_overlap
     )
     event = Event(
@@ -253,7 +148,7 @@ async def update_event(
     candidate_ids = values.pop("candidate_ids", None)
     new_status = values.pop("status", None)
     fields = {k: v for k, v in values.items() if k not in REPORT_FIELDS and k != "cancel_reason"}
-    plan = Plan(
+    plan = event_rules.Plan(
         kind=fields.get("kind", event.kind),
         municipality_id=fields.get("municipality_id", event.municipality_id),
         organization_id=event.organization_id,
@@ -266,12 +161,12 @@ async def update_event(
         else list(invited),
     )
     if fields or candidate_ids is not None:
-        if event.status in (EventStatus.held, EventStatus.cancelled) and fields:
+        if fields and not editable(event):
             raise InvalidInput({"status": _("A held or cancelled event can no longer be edited.")})
-        await _validate(session=session, plan=plan)
+        await event_rules.validate(session=session, plan=plan)
         moved = any(k in fields for k in ("starts_at", "ends_at", "venue", "municipality_id"))
         if moved:
-            await _check_venue(
+            await event_rules.check_venue(
                 session=session,
                 plan=plan,
                 exclude_event_id=event_id,
@@ -284,8 +179,8 @@ async def update_event(
             setattr(event, field, value)
     if any(k in fields for k in ("starts_at", "ends_at")):
         for candidate_id, status in invited.items():
-            if status in COMMITTED and candidate_id in plan.candidate_ids:
-                await _raise_on_candidate_clash(
+            if status in PRESENT_STATUSES and candidate_id in plan.candidate_ids:
+                await event_rules.raise_on_candidate_clash(
                     session=session, candidate_id=candidate_id, event=event
                 )
     if candidate_ids is not None and set(plan.candidate_ids) != set(invited):
@@ -353,22 +248,13 @@ async def _replace_candidates(
 
 
 def _change_status(*, event: Event, status: EventStatus, reason: str | None, now: datetime) -> None:
-    if status not in TRANSITIONS[event.status]:
-        raise InvalidInput(
-            {
-                "status": _(
-                    "An event that is “%(current)s” cannot become “%(new)s”.",
-                    current=label(event.status),
-                    new=label(status),
-                )
-            }
-        )
+    refusal = _transition_refusal(event, status, now)
+    if refusal is not None:
+        raise InvalidInput({"status": refusal})
     if status == EventStatus.cancelled:
         if not (reason or "").strip():
             raise InvalidInput({"cancel_reason": _("Say why the event is cancelled.")})
         event.cancel_reason = (reason or "").strip()
-    elif status == EventStatus.held and event.starts_at > now:
-        raise InvalidInput({"status": _("An event can be marked held only once it has started.")})
     elif status == EventStatus.scheduled:
         event.cancel_reason = None
     event.status = status
@@ -388,12 +274,13 @@ async def set_invitation(
     link = await session.get(EventCandidate, (event_id, candidate_id))
     if link is None:
         raise NotFound(_("This candidate is not invited to this event."))
-    if event.status == EventStatus.cancelled:
-        raise Conflict(_("The event is cancelled."), field="status")
-    if status == InvitationStatus.attended and event.starts_at > (now or utcnow()):
-        raise InvalidInput({"status": _("A candidate can attend only once the event has started.")})
-    if status in COMMITTED and link.status not in COMMITTED:
-        await _raise_on_candidate_clash(session=session, candidate_id=candidate_id, event=event)
+    refusal = _invitation_refusal(event, status, now or utcnow())
+    if refusal is not None:
+        raise refusal
+    if status in PRESENT_STATUSES and link.status not in PRESENT_STATUSES:
+        await event_rules.raise_on_candidate_clash(
+            session=session, candidate_id=candidate_id, event=event
+        )
     if link.status != status:
         audit.record(
             session=session,
@@ -440,7 +327,7 @@ async def managed_events(
         select(func.count())
         .where(
             col(EventCandidate.event_id) == col(Event.id),
-            col(EventCandidate.status).in_(COMMITTED),
+            col(EventCandidate.status).in_(PRESENT_STATUSES),
         )
         .scalar_subquery()
     )
@@ -476,11 +363,7 @@ async def dashboard(
         if m.event.status != EventStatus.cancelled
     ]
     past = await managed_events(session=session, actor=actor, upcoming=False, now=now, limit=50)
-    needs_candidates = [
-        m
-        for m in upcoming
-        if m.event.kind in (EventKind.forum, EventKind.meeting) and m.confirmed == 0
-    ]
+    needs_candidates = [m for m in upcoming if m.event.kind.with_candidates and m.confirmed == 0]
     without_report = [
         m
         for m in past

@@ -1,0 +1,355 @@
+"""The public event page and its live question list, as every area fills them.
+
+app/routers/events.py serves the page, app/routers/questions.py its questions section and the
+live list; both compose them here. No account: the browser is the voter (the `pf_voter`
+cookie, app/voters.py), and the private links of the questions it asked are kept in an
+HttpOnly cookie, so the page can list them.
+
+The page and its live list are the same for every anonymous visitor but for their votes, their
+own questions and their token: rendered once per version (app/pagecache.py), then filled in
+per request from one statement (the version, this browser's votes, whether it asked; its own
+questions are read only if it asked).
+"""
+
+import re
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import i18n
+from app.config import Settings
+from app.db import Database
+from app.models import Event, InvitationStatus, Question
+from app.models.events import EventStatus
+from app.models.questions import QUESTION_MAX_LENGTH
+from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, Slot, SlotRecorder
+from app.security import hash_token
+from app.services import events, questions, topics
+from app.services.errors import NotFound
+from app.templating import environment, render, render_fragment, render_shared, shared_response
+
+MY_QUESTIONS_COOKIE = "pf_my_questions"
+MY_QUESTIONS_KEEP = 20
+MY_QUESTIONS_DAYS = 365
+_ENTRY = re.compile(r"(\d{1,12}):([A-Za-z0-9_-]{20,100})")
+SORTS = ("votes", "newest")
+SHAREABLE_QUERIES = frozenset({"", "sort=votes", "sort=newest"})
+
+
+def sort_of(value: str | None) -> str:
+    """The list's order as asked for, most voted unless "newest"."""
+    return value if value in SORTS else "votes"
+
+
+def page_url(event_id: int, *, sort: str = "votes", anchor: str = "", sent: bool = False) -> str:
+    """The event page with its questions (sorted), at `anchor`; `sent` says thank you."""
+    params = [p for p, on in (("sort=newest", sort == "newest"), ("sent=1", sent)) if on]
+    query = "?" + "&".join(params) if params else ""
+    return f"/events/{event_id}{query}" + (f"#{anchor}" if anchor else "")
+
+
+# --- the browser's own questions -------------------------------------------------------------
+
+
+def my_tokens(request: Request) -> list[tuple[int, str]]:
+    """(event id, token) of the questions this browser asked, newest first, from its cookie."""
+    raw = request.cookies.get(MY_QUESTIONS_COOKIE, "")
+    found = (_ENTRY.fullmatch(entry) for entry in raw.split("."))
+    return [(int(m.group(1)), m.group(2)) for m in found if m][:MY_QUESTIONS_KEEP]
+
+
+def remember_question(
+    response: Response, request: Request, settings: Settings, event_id: int, token: str
+) -> None:
+    """Keeps the private link of a question just asked in this browser's cookie."""
+    entries = [(event_id, token), *[e for e in my_tokens(request) if e[1] != token]]
+    value = ".".join(f"{e}:{t}" for e, t in entries[:MY_QUESTIONS_KEEP])
+    response.set_cookie(
+        MY_QUESTIONS_COOKIE,
+        value,
+        max_age=60 * 60 * 24 * MY_QUESTIONS_DAYS,
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
+    )
+
+
+async def _mine(
+    session: AsyncSession, event_id: int, voter: str, tokens: list[str]
+) -> list[tuple[Question, str | None]]:
+    """This browser's questions to the event with their private link's token where it has it."""
+    by_hash = {hash_token(t): t for t in tokens}
+    asked = await questions.asked_by(session=session, event_id=event_id, asker=voter)
+    mine = [(q, by_hash.pop(q.token_hash or "", None)) for q in asked]
+    for token in by_hash.values():  # asked before this browser's voter cookie changed
+        question = await questions.question_by_token(session=session, token=token)
+        if question is not None and question.event_id == event_id:
+            mine.append((question, token))
+    return sorted(mine, key=lambda m: (m[0].created_at, m[0].id or 0), reverse=True)
+
+
+# --- the public question list, item by item ----------------------------------------------------
+# An item's HTML depends only on the question's state, the names it shows (candidates, topic),
+# the language, the sort and whether this browser voted; the visitor's CSRF token is put in
+# after. So the 200 items of a busy forum page are rendered once per change, not once per render.
+_ITEM_CACHE_SIZE = 20_000
+_items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+
+
+def question_item_html(view: questions.QuestionView, voted: bool, sort: str) -> str:
+    """One public question as HTML (with the CSRF placeholder), from the cache when unchanged."""
+    q = view.question
+    locale = i18n.get_locale()
+    topic = view.topic
+    names = (
+        tuple(c.full_name for c in view.addressed),
+        tuple(c.full_name for c in view.answered_by),
+        (topic.name_sq, topic.name_en) if topic else None,
+    )
+    key = (q.id, q.updated_at, q.votes, q.status, q.body, q.author_name, names, locale, sort, voted)
+    html = _items.get(key)
+    if html is None:
+        macros = environment.get_template("public/questions/_macros.html").make_module(
+            {"csrf_token": CSRF_PLACEHOLDER, "sort": sort, "locale": locale}
+        )
+        html = str(macros.question_item(view, {q.id} if voted else set()))  # type: ignore[attr-defined]
+        _items[key] = html
+        if len(_items) > _ITEM_CACHE_SIZE:
+            _items.popitem(last=False)
+    return html
+
+
+@pass_context
+def question_item(context: Context, view: questions.QuestionView, voted: bool, sort: str) -> Markup:
+    """The item in a page: a slot in a shared render (the visitor's vote goes in later)."""
+    shared: SlotRecorder | None = context.get("shared")
+    html = question_item_html(view, voted, sort)
+    if shared is not None:  # as if not voted; the slot keeps what it takes to say otherwise
+        return shared.slot("question", (view, sort), default=html)
+    return Markup(html.replace(CSRF_PLACEHOLDER, context["csrf_token"]))  # noqa: S704 (autoescaped)
+
+
+# public/questions/_live.html calls it; whatever renders that template composes it here
+environment.globals["question_item"] = question_item
+
+
+# --- what the templates need -----------------------------------------------------------------
+
+
+async def live_context(
+    *,
+    request: Request,
+    session: AsyncSession,
+    event: Event,
+    voter: str | None,
+    sort: str,
+    version: str | None = None,
+    new_token: str | None = None,
+) -> dict[str, Any]:
+    """The live part: this browser's questions and the public list, with the version they show.
+
+    With no voter, the part every visitor shares: nobody's votes, nobody's questions.
+    """
+    event_id = event.id or 0
+    if version is None:  # read first: a change made meanwhile shows at the next check
+        version = await questions.version(session=session, event_id=event_id)
+    context = {
+        "event": event,
+        "version": version,
+        "sort": sort,
+        "live": event.status == EventStatus.scheduled,
+        "public_questions": await questions.public_questions(
+            session=session, event_id=event_id, sort=sort
+        ),
+        "voted": frozenset(),
+        "my_questions": [],
+    }
+    if voter is not None:
+        tokens = [t for e, t in my_tokens(request) if e == event_id]
+        context["voted"] = await questions.voted_by(session=session, event_id=event_id, voter=voter)
+        context["my_questions"] = await _mine(
+            session, event_id, voter, [new_token, *tokens] if new_token else tokens
+        )
+    return context
+
+
+async def section_context(
+    *,
+    request: Request,
+    session: AsyncSession,
+    listing: events.EventListing,
+    voter: str | None,
+    sort: str = "votes",
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    sent: bool = False,
+    new_token: str | None = None,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """Everything the event page's `questions` block shows: the form and the live part."""
+    event = listing.event
+    locale = i18n.get_locale()
+    return {
+        **await live_context(
+            request=request,
+            session=session,
+            event=event,
+            voter=voter,
+            sort=sort,
+            version=version,
+            new_token=new_token,
+        ),
+        "item": listing,
+        "questions_open": await questions.questions_open(session=session, event=event),
+        "topic_options": [
+            (t.id, topics.topic_name(t, locale)) for t in await topics.list_topics(session=session)
+        ],
+        "candidate_options": [
+            (
+                c.candidate.id,
+                c.candidate.full_name + (f" ({c.party.abbreviation})" if c.party else ""),
+            )
+            for c in listing.candidates
+            if c.status != InvitationStatus.declined
+        ],
+        "values": values or {},
+        "errors": errors or {},
+        "message": message,
+        "sent": sent,
+        "max_length": QUESTION_MAX_LENGTH,
+    }
+
+
+# --- the page, for one visitor or shared by all ----------------------------------------------
+
+
+def shareable(request: Request) -> bool:
+    """Nobody signed in, and no query but the sort."""
+    return (
+        getattr(request.state, "principal", None) is None and request.url.query in SHAREABLE_QUERIES
+    )
+
+
+async def event_page(
+    request: Request, session: AsyncSession, event_id: int, voter: str, sort: str, sent: bool
+) -> Response:
+    """The public event page with its questions, rendered for this visitor alone."""
+    listing = await events.visible_event(session=session, event_id=event_id)
+    if listing.event.status == EventStatus.cancelled:
+        return render(request, "public/event.html", {"item": listing})
+    context = await section_context(
+        request=request,
+        session=session,
+        listing=listing,
+        voter=voter,
+        sort=sort,
+        sent=sent,
+    )
+    return render(request, "public/event.html", context)
+
+
+async def shared_event_page(
+    request: Request, db: Database, event_id: int, voter: str, sort: str
+) -> Response:
+    """The public event page with its questions, from the shared page of this version."""
+    async with db.snapshot() as connection:
+        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+
+    async def render_page() -> SharedHtml:
+        async with db.read() as session:
+            listing = await events.visible_event(session=session, event_id=event_id)
+            if listing.event.status == EventStatus.cancelled:
+                return render_shared(request, "public/event.html", {"item": listing})
+            context = await section_context(
+                request=request,
+                session=session,
+                listing=listing,
+                voter=None,
+                sort=sort,
+                version=state.version,
+            )
+        return render_shared(request, "public/event.html", context)
+
+    key = (event_id, request.url.query, i18n.get_locale(), state.version)
+    page = await request.app.state.event_pages.get(key, render_page)
+    return await _for_this_visitor(request, db, page, event_id, voter, state)
+
+
+async def shared_live_list(
+    request: Request, db: Database, event_id: int, voter: str, sort: str, seen: str
+) -> Response:
+    """204 while the list is as the browser has it (version `seen`), else the fresh list."""
+    async with db.snapshot() as connection:
+        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+    if seen == state.version:
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
+    async def render_list() -> SharedHtml:
+        async with db.read() as session:
+            try:
+                listing = await events.visible_event(session=session, event_id=event_id)
+            except NotFound as error:
+                raise HTTPException(status_code=404) from error
+            context = await live_context(
+                request=request,
+                session=session,
+                event=listing.event,
+                voter=None,
+                sort=sort,
+                version=state.version,
+            )
+        return render_shared(request, "public/questions/_live.html", context)
+
+    key = (event_id, sort, i18n.get_locale(), state.version)
+    page = await request.app.state.question_lists.get(key, render_list)
+    return await _for_this_visitor(request, db, page, event_id, voter, state)
+
+
+async def _for_this_visitor(
+    request: Request,
+    db: Database,
+    page: SharedHtml,
+    event_id: int,
+    voter: str,
+    state: questions.PageState,
+) -> Response:
+    fill = await _visitor_fill(request, db, event_id, voter, state)
+    return shared_response(request, page, fill)
+
+
+async def _visitor_fill(
+    request: Request, db: Database, event_id: int, voter: str, state: questions.PageState
+) -> Filler | None:
+    """What goes in the slots of a shared questions section for this browser (None: what
+    goes there for most visitors, who neither voted here nor asked)."""
+    tokens = [t for e, t in my_tokens(request) if e == event_id]
+    mine_html = ""
+    if state.asked or tokens:
+        async with db.read() as session:
+            mine = await _mine(session, event_id, voter, tokens)
+        if mine:
+            context = {"event_id": event_id, "my_questions": mine}
+            mine_html = render_fragment("public/questions/_mine.html", context)
+    if not (state.voted or mine_html):
+        return None
+
+    def fill(slot: Slot) -> str:
+        if slot.kind == "question":
+            view, sort = slot.value
+            if view.question.id in state.voted:
+                return question_item_html(view, True, sort)
+            return slot.default
+        if slot.kind == "mine":
+            return mine_html
+        if slot.kind == "ask-open":
+            return "" if mine_html else slot.default
+        raise ValueError(f"no such slot: {slot.kind}")
+
+    return fill

@@ -1,0 +1,74 @@
+"""The organizer's event page: the event, its candidates, what the services allow to be done
+with it now, and the cards other areas fill (attendance, questions; commitments next).
+
+app/routers/manage_events.py serves it; every render of the page (after an error too) is
+composed here, so it shows the same cards each time.
+"""
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.i18n import gettext as _
+from app.labels import label
+from app.models import AgeGroup, Gender, User, utcnow
+from app.services import attendance, events, questions, scheduling
+from app.services.access import can_write_for_organization
+from app.services.events import EventListing
+
+
+def invitation_context(
+    item: EventListing, user: User, *, now: datetime | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What the candidates card (and each of its rows, for htmx) shows and offers."""
+    event = item.event
+    can_write = can_write_for_organization(user, event.organization_id)
+    return {
+        "item": item,
+        "event": event,
+        "can_write": can_write,
+        "public": events.is_visible(event),  # its public page (and screen) can be opened
+        "invitation_choices": scheduling.invitation_choices(event, now or utcnow())
+        if can_write
+        else [],
+        "errors": {},
+        **extra,
+    }
+
+
+async def event_context(
+    *, session: AsyncSession, item: EventListing, user: User, **extra: Any
+) -> dict[str, Any]:
+    """The whole page; the cards with personal data and moderation for its organizers only."""
+    now = utcnow()
+    context = invitation_context(item, user, now=now, **extra)
+    event = item.event
+    if context["can_write"]:
+        context["editable"] = scheduling.editable(event)
+        context["transitions"] = scheduling.allowed_transitions(event, now)
+        context["attendance"] = await attendance_card(session=session, event_id=event.id or 0)
+        context["question_summary"] = await questions.question_counts(
+            session=session, actor=user, event=event
+        )
+    return context
+
+
+async def attendance_card(*, session: AsyncSession, event_id: int) -> dict[str, Any]:
+    """The counts and who came, by gender and age group, with their labels."""
+    figures = await attendance.attendance_figures(session=session, event_id=event_id)
+    return {
+        "counts": await attendance.counts(session=session, event_id=event_id),
+        "figures": figures,
+        "by_gender": _labelled(figures.by_gender, Gender),
+        "by_age_group": _labelled(figures.by_age_group, AgeGroup),
+    }
+
+
+def _labelled(numbers: dict[str, int], enum: type[Enum]) -> list[tuple[str, int]]:
+    """(label, number) in the enum's order, then those who did not say."""
+    rows = [(label(m), numbers[m.value]) for m in enum if numbers.get(m.value)]
+    if numbers.get("unknown"):
+        rows.append((_("Not given"), numbers["unknown"]))
+    return rows
