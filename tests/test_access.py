@@ -42,6 +42,8 @@ def allowed(role: str, access: Access) -> bool:
         "admin": role == "admin",
         "own": role in {"organizer", "token", "admin"},
         "scoped": role in {"organizer", "token", "admin"},
+        "session": role in {"organizer", "other_organizer", "admin"},
+        "own_session": role in {"organizer", "admin"},
     }[access]
 
 
@@ -241,8 +243,10 @@ async def test_access_matrix(clients: Clients, role: str) -> None:
                 ok = status == 401
             else:
                 ok = status == 303 and location.startswith("/login?next=")
+        elif role == "token" and access in {"session", "own_session"}:
+            ok = status == 403
         else:
-            ok = status == (404 if access == "own" else 403)
+            ok = status == (404 if access in {"own", "own_session"} else 403)
         if not ok:
             failures.append(f"{role} {method} {path} ({access}) -> {status} {location}")
     for browser in clients.browsers.values():
