@@ -60,6 +60,11 @@ class Clients:
 
 @pytest.fixture
 async def clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-def]
+    return await make_clients(app, world, db)
+
+
+async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-untyped-def]
+    """A browser per role, and the values that fill the routes' paths and bodies."""
     transport = httpx.ASGITransport(app=app)
     browsers: dict[str, Browser] = {}
     for role in ROLES:
@@ -205,9 +210,14 @@ async def _scheduled_event(db, world: World) -> tuple[int, int, int]:  # type: i
     return event.id or 0, candidate.id or 0, election.id or 0
 
 
+def fill(clients: Clients, path: str) -> str:
+    """The route's path with its parameters filled in (the matrix's event, candidate, ...)."""
+    return re.sub(r"\{(\w+)\}", lambda m: clients.path_values[m.group(1)], path)
+
+
 async def request_as(clients: Clients, role: str, method: str, path: str) -> httpx.Response:
     browser = clients.browsers[role]
-    url = re.sub(r"\{(\w+)\}", lambda m: clients.path_values[m.group(1)], path)
+    url = fill(clients, path)
     if method not in UNSAFE:
         return await browser.get(url) if method == "GET" else await browser.request(method, url)
     body = clients.body(method, path)

@@ -44,9 +44,7 @@ async def dashboard(request: Request, principal: CurrentPrincipal, session: Sess
 
 
 @router.get("/tokens", name="api_tokens")
-async def api_tokens(
-    request: Request, principal: SignedInBrowser, session: SessionDep
-) -> Response:
+async def api_tokens(request: Request, principal: SignedInBrowser, session: SessionDep) -> Response:
     tokens = await accounts.list_api_tokens(session=session, user=principal.user)
     return render(request, "manage/tokens.html", {"tokens": tokens, "name": ""})
 
