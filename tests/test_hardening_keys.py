@@ -49,7 +49,9 @@ def new_key() -> str:
 async def post(
     client: Browser, event_id: int, body: dict[str, Any], key: str | None
 ) -> Any:  # httpx.Response
-    headers = {"Idempotency-Key": key} if key is not None else {}
+    headers = {"Accept-Language": "en"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
     return await client.post(f"/api/v1/events/{event_id}/registrations", json=body, headers=headers)
 
 
