@@ -1,6 +1,7 @@
 """Annotated dependencies shared by every router: the database session, who is asking, CSRF,
 and the event (or question) of the path with who may see or organize it."""
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -27,6 +28,8 @@ from app.services import accounts, events
 from app.services.access import require_event_writer
 from app.services.errors import NotAllowed, NotFound
 from app.services.events import EventListing
+
+logger = logging.getLogger("app")
 
 
 async def get_settings(request: Request) -> Settings:
@@ -97,26 +100,44 @@ async def get_principal(
         request.state.principal = None  # a visitor: no session to look up, no database
         return None
     async with db.read() as session:
-        return await _lookup_principal(request, session)
+        principal, token_used = await _lookup_principal(request, session)
+    if token_used is not None:
+        await _record_token_use(db, token_used)
+    return principal
 
 
-async def _lookup_principal(request: Request, session: AsyncSession) -> Principal | None:
+async def _record_token_use(db: Database, token_id: int) -> None:
+    """last_used_at, in a short write of its own; a failure is logged, never the request's."""
+    try:
+        async with db.write() as session:
+            await accounts.record_api_token_use(session=session, token_id=token_id)
+            await session.commit()
+    except Exception:
+        logger.warning("could not record the use of API token %s", token_id, exc_info=True)
+
+
+async def _lookup_principal(
+    request: Request, session: AsyncSession
+) -> tuple[Principal | None, int | None]:
+    """Who asks, and the id of the API token whose last_used_at is due (or None)."""
+    token_used = None
     if is_bearer_request(request):
         secret = request.headers["authorization"].split(" ", 1)[1].strip()
-        user = await accounts.user_for_api_token(session=session, secret=secret)
-        if user is None:
+        holder = await accounts.holder_of_api_token(session=session, secret=secret)
+        if holder is None:
             raise HTTPException(
                 status_code=401,
                 detail=_("The API token is not valid or has been revoked."),
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        principal: Principal | None = Principal(user=user, via="token")
+        principal: Principal | None = Principal(user=holder.user, via="token")
+        token_used = holder.token.id if holder.use_is_due() else None
     else:
         token = request.cookies.get(SESSION_COOKIE)
         user = await accounts.user_for_session(session=session, token=token) if token else None
         principal = Principal(user=user, via="session") if user else None
     request.state.principal = principal
-    return principal
+    return principal, token_used
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]

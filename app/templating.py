@@ -14,6 +14,7 @@ from app.labels import invitation_action, label
 from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, SlotRecorder
 from app.security import CSRF_COOKIE, csrf_token
 from app.services.topics import topic_name
+from app.voters import publicly_cacheable
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -140,7 +141,8 @@ def html_response(
     # pages carry a per-visitor CSRF token: never stored by shared caches
     response.headers.setdefault("Cache-Control", "private, no-cache")
     new_nonce = getattr(request.state, "new_csrf_nonce", None)
-    if new_nonce:
+    # never a cookie on what a shared cache may keep and hand to others
+    if new_nonce and not publicly_cacheable(response.headers.get("cache-control", "")):
         response.set_cookie(
             CSRF_COOKIE,
             new_nonce,

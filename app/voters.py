@@ -29,8 +29,20 @@ def _cookie_value(scope: Scope) -> str | None:
     return None
 
 
+def publicly_cacheable(cache_control: str) -> bool:
+    """True when shared caches may keep the answer (and hand it, cookie and all, to others)."""
+    directives = {part.strip().split("=", 1)[0].lower() for part in cache_control.split(",")}
+    return bool(directives & {"public", "s-maxage"})
+
+
+def _cache_control(message: Message) -> str:
+    values = [v for name, v in message.get("headers", []) if name.lower() == b"cache-control"]
+    return b", ".join(values).decode("latin-1")
+
+
 class VoterCookieMiddleware:
-    """Gives every browser a voter cookie on first contact (pages and API calls alike)."""
+    """Gives every browser a voter cookie on first contact (pages and API calls alike), but
+    never with an answer a shared cache may keep: one voter id would go to many people."""
 
     def __init__(self, app: ASGIApp, *, secure: bool) -> None:
         self.app = app
@@ -47,7 +59,11 @@ class VoterCookieMiddleware:
         scope.setdefault("state", {})["voter_cookie"] = value
 
         async def send_with_cookie(message: Message) -> None:
-            if fresh and message["type"] == "http.response.start":
+            if (
+                fresh
+                and message["type"] == "http.response.start"
+                and not publicly_cacheable(_cache_control(message))
+            ):
                 cookie = (
                     f"{VOTER_COOKIE}={value}; Max-Age={_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax"
                     + ("; Secure" if self.secure else "")

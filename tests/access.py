@@ -8,6 +8,8 @@ route must be declared here with its access level:
 - "admin":     network admins only;
 - "own":       signed in, and only on things the user owns (others get 404, admins pass);
 - "scoped": signed in as the organizing organization of the event (others get 403, admins pass).
+- "session":   like "signed_in", but a signed-in browser only: an API token gets 403;
+- "own_session": like "own", but a signed-in browser only: an API token gets 403.
 
 Path parameters are filled by tests/test_access.py with an event of the organizer's organization
 and a candidate invited to it; BODIES gives a valid body where one is needed to get past
@@ -16,7 +18,7 @@ validation to the access check.
 
 from typing import Literal
 
-Access = Literal["public", "signed_in", "admin", "own", "scoped"]
+Access = Literal["public", "signed_in", "admin", "own", "scoped", "session", "own_session"]
 
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): "public",
@@ -26,9 +28,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/logout"): "public",
     ("GET", "/healthz"): "public",
     ("GET", "/manage"): "signed_in",
-    ("GET", "/manage/tokens"): "signed_in",
-    ("POST", "/manage/tokens"): "signed_in",
-    ("POST", "/manage/tokens/{token_id}/revoke"): "own",
+    # a token does not mint or revoke tokens (issue 10, item 4)
+    ("GET", "/manage/tokens"): "session",
+    ("POST", "/manage/tokens"): "session",
+    ("POST", "/manage/tokens/{token_id}/revoke"): "own_session",
     ("GET", "/api/v1/me"): "signed_in",
     ("GET", "/docs"): "public",
     ("GET", "/openapi.json"): "public",

@@ -93,8 +93,8 @@ async def test_places_then_waitlist_in_order(db: Database, world: World) -> None
 
 async def test_the_same_key_returns_the_same_registration(db: Database, world: World) -> None:
     event_id = await make_event(db, world)
-    first = await register(db, event_id, key="one-form-one-key")
-    again = await register(db, event_id, key="one-form-one-key")
+    first = await register(db, event_id, key="one-form-one-key-0001")
+    again = await register(db, event_id, key="one-form-one-key-0001")
     assert first.created
     assert not again.created
     assert again.registration.id == first.registration.id

@@ -65,3 +65,14 @@ async def test_vendored_files_are_served(client, path: str) -> None:
     response = await client.get(path)
     assert response.status_code == 200
     assert response.content
+
+
+async def test_openapi_declares_errors_and_the_token_where_they_apply(client) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    me = paths["/api/v1/me"]["get"]
+    assert me["security"] == [{"APIToken": []}]
+    assert "401" in me["responses"]
+    register = paths["/api/v1/events/{event_id}/registrations"]["post"]
+    assert "security" not in register
+    assert {"404", "409", "422", "429"} <= set(register["responses"])
+    assert "security" not in paths["/api/v1/municipalities"]["get"]

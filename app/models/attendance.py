@@ -42,7 +42,7 @@ class Registration(SQLModel, table=True):
     __tablename__ = "registration"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "code"),
-        sa.UniqueConstraint("event_id", "idempotency_key"),
+        sa.UniqueConstraint("event_id", "idempotency_key_hash"),
         sa.Index("ix_registration_event_id_status_created_at", "event_id", "status", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -66,7 +66,10 @@ class Registration(SQLModel, table=True):
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     promoted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    idempotency_key: str | None = Field(default=None, max_length=64)
+    # keyed hashes (HMAC with the secret key) of the Idempotency-Key and of what was sent with
+    # it: a retry is recognised, but neither the key nor the ticket can be had from the row
+    idempotency_key_hash: str | None = Field(default=None, max_length=64)
+    request_fingerprint: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from app.deps import CurrentPrincipal
 from app.models import Role
+from app.routers.api_common import NO_STORE, SIGNED_IN
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -22,7 +23,7 @@ class Me(BaseModel):
     created_at: datetime
 
 
-@router.get("/me", response_model=Me, name="api_me")
+@router.get("/me", response_model=Me, name="api_me", responses=SIGNED_IN, dependencies=NO_STORE)
 async def me(principal: CurrentPrincipal) -> Me:
     user = principal.user
     return Me(

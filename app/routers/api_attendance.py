@@ -12,12 +12,28 @@ from app.models.attendance import (
     RegistrationDetail,
     RegistrationPublic,
 )
+from app.routers.api_common import (
+    CITIZEN_CANCEL,
+    CITIZEN_WRITE,
+    NO_STORE,
+    SIGNED_IN_READ,
+    SIGNED_IN_WRITE,
+)
 from app.services import attendance, ratelimit
 
 router = APIRouter(prefix="/api/v1", tags=["attendance"])
 
 
-@router.post("/events/{event_id}/registrations", response_model=RegistrationPublic, status_code=201)
+@router.post(
+    "/events/{event_id}/registrations",
+    response_model=RegistrationPublic,
+    status_code=201,
+    responses={
+        200: {"model": RegistrationPublic, "description": "A retry (same key, same body)"},
+        **CITIZEN_WRITE,
+    },
+    dependencies=NO_STORE,
+)
 async def register(
     event_id: int,
     data: RegistrationCreate,
@@ -26,13 +42,21 @@ async def register(
     session: SessionDep,
     db: DatabaseDep,
     settings: SettingsDep,
-    idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            pattern=rf"^{attendance.KEY_PATTERN.pattern}$",
+            description="20 to 64 random URL-safe characters (A-Z, a-z, 0-9, - and _), "
+            "new for each registration.",
+        ),
+    ] = None,
 ) -> RegistrationPublic:
     """Registers a citizen: `confirmed` while places last, then `waitlisted`.
 
-    Send an `Idempotency-Key` header to make retries safe: the same key returns the same
-    registration (200 instead of 201). A full event with no waitlist space, or a closed
-    registration, answers 409; missing consent 422.
+    Send an `Idempotency-Key` header to make retries safe: the same key with the same body
+    returns the same registration (200 instead of 201); the same key with another body is
+    refused (422). A full event with no waitlist space, or a closed registration, answers 409;
+    missing consent 422.
     """
     await ratelimit.guard(db=db, settings=settings, kind="registration", ip=client_ip(request))
     ticket = await attendance.register(
@@ -53,7 +77,12 @@ async def register(
     )
 
 
-@router.get("/events/{event_id}/registrations", response_model=list[RegistrationDetail])
+@router.get(
+    "/events/{event_id}/registrations",
+    response_model=list[RegistrationDetail],
+    responses=SIGNED_IN_READ,
+    dependencies=NO_STORE,
+)
 async def list_registrations(
     event_id: int, principal: CurrentPrincipal, session: SessionDep
 ) -> list[RegistrationDetail]:
@@ -64,7 +93,12 @@ async def list_registrations(
     return [RegistrationDetail.model_validate(r, from_attributes=True) for r in rows]
 
 
-@router.post("/events/{event_id}/checkins", response_model=RegistrationDetail)
+@router.post(
+    "/events/{event_id}/checkins",
+    response_model=RegistrationDetail,
+    responses=SIGNED_IN_WRITE,
+    dependencies=NO_STORE,
+)
 async def check_in(
     event_id: int, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
 ) -> RegistrationDetail:
@@ -76,7 +110,12 @@ async def check_in(
     return RegistrationDetail.model_validate(result.registration, from_attributes=True)
 
 
-@router.delete("/registrations/{token}", response_model=RegistrationPublic)
+@router.delete(
+    "/registrations/{token}",
+    response_model=RegistrationPublic,
+    responses=CITIZEN_CANCEL,
+    dependencies=NO_STORE,
+)
 async def cancel(token: str, session: SessionDep) -> RegistrationPublic:
     """Cancels with the citizen's private token; the first on the waitlist takes the place."""
     registration = await attendance.registration_by_token(session=session, token=token)

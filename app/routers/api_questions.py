@@ -21,6 +21,14 @@ from app.models.questions import (
     QuestionPublic,
     VoteResult,
 )
+from app.routers.api_common import (
+    CITIZEN_WRITE,
+    NO_STORE,
+    NO_STORE_WHEN_SIGNED_IN,
+    OPTIONAL_TOKEN,
+    PUBLIC_ITEM,
+    SIGNED_IN_WRITE,
+)
 from app.services import events, moderation, questions, ratelimit
 from app.services.access import can_write_for_organization
 from app.voters import VoterDep
@@ -43,7 +51,13 @@ def _public(view: questions.QuestionView) -> QuestionPublic:
     )
 
 
-@router.post("/events/{event_id}/questions", response_model=QuestionAsked, status_code=201)
+@router.post(
+    "/events/{event_id}/questions",
+    response_model=QuestionAsked,
+    status_code=201,
+    responses=CITIZEN_WRITE,
+    dependencies=NO_STORE,  # the answer carries the question's private link
+)
 async def ask(
     event_id: int,
     data: QuestionCreate,
@@ -66,7 +80,13 @@ async def ask(
     )
 
 
-@router.get("/events/{event_id}/questions", response_model=list[QuestionPublic])
+@router.get(
+    "/events/{event_id}/questions",
+    response_model=list[QuestionPublic],
+    responses=PUBLIC_ITEM,
+    dependencies=NO_STORE_WHEN_SIGNED_IN,
+    openapi_extra=OPTIONAL_TOKEN,
+)
 async def list_questions(
     event_id: int, session: SessionDep, principal: MaybePrincipal, sort: str = "votes"
 ) -> list[QuestionPublic]:
@@ -80,7 +100,7 @@ async def list_questions(
     return [_public(view) for view in views]
 
 
-@router.patch("/questions/{question_id}", response_model=QuestionPublic)
+@router.patch("/questions/{question_id}", response_model=QuestionPublic, responses=SIGNED_IN_WRITE)
 async def moderate(
     question_id: int, data: QuestionModeration, principal: CurrentPrincipal, session: SessionDep
 ) -> QuestionPublic:
@@ -92,7 +112,9 @@ async def moderate(
     return _public((await questions.views(session=session, questions=[question]))[0])
 
 
-@router.post("/questions/{question_id}/merge", response_model=QuestionPublic)
+@router.post(
+    "/questions/{question_id}/merge", response_model=QuestionPublic, responses=SIGNED_IN_WRITE
+)
 async def merge(
     question_id: int, data: QuestionMerge, principal: CurrentPrincipal, session: SessionDep
 ) -> QuestionPublic:
@@ -104,7 +126,7 @@ async def merge(
     return _public((await questions.views(session=session, questions=[target]))[0])
 
 
-@router.post("/questions/{question_id}/votes", response_model=VoteResult)
+@router.post("/questions/{question_id}/votes", response_model=VoteResult, responses=CITIZEN_WRITE)
 async def vote(
     question_id: int,
     request: Request,
@@ -117,7 +139,7 @@ async def vote(
     return await _set_vote(request, question_id, session, db, settings, voter, voted=True)
 
 
-@router.delete("/questions/{question_id}/votes", response_model=VoteResult)
+@router.delete("/questions/{question_id}/votes", response_model=VoteResult, responses=CITIZEN_WRITE)
 async def unvote(
     question_id: int,
     request: Request,

@@ -23,6 +23,14 @@ from app.models.events import (
     InvitationUpdate,
 )
 from app.models.places import MunicipalityPublic, OrganizationPublic
+from app.routers.api_common import (
+    NO_STORE_WHEN_SIGNED_IN,
+    OPTIONAL_TOKEN,
+    PUBLIC_ITEM,
+    PUBLIC_LIST,
+    SIGNED_IN_CREATE,
+    SIGNED_IN_WRITE,
+)
 from app.services import elections, events, scheduling
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
@@ -46,7 +54,9 @@ async def list_elections(session: SessionDep) -> list[ElectionPublic]:
     return [_election(row) for row in rows]
 
 
-@router.post("/elections", response_model=ElectionPublic, status_code=201)
+@router.post(
+    "/elections", response_model=ElectionPublic, status_code=201, responses=SIGNED_IN_CREATE
+)
 async def create_election(
     data: ElectionCreate, principal: CurrentPrincipal, session: SessionDep
 ) -> ElectionPublic:
@@ -71,7 +81,7 @@ async def list_parties(session: SessionDep) -> list[PartyPublic]:
     return [PartyPublic.model_validate(p, from_attributes=True) for p in rows]
 
 
-@router.post("/parties", response_model=PartyPublic, status_code=201)
+@router.post("/parties", response_model=PartyPublic, status_code=201, responses=SIGNED_IN_CREATE)
 async def create_party(
     data: PartyCreate, principal: CurrentPrincipal, session: SessionDep
 ) -> PartyPublic:
@@ -80,7 +90,7 @@ async def create_party(
     return PartyPublic.model_validate(party, from_attributes=True)
 
 
-@router.get("/candidates", response_model=list[CandidatePublic])
+@router.get("/candidates", response_model=list[CandidatePublic], responses=PUBLIC_LIST)
 async def list_candidates(
     session: SessionDep, election_id: int | None = None, municipality_id: int | None = None
 ) -> list[CandidatePublic]:
@@ -90,7 +100,9 @@ async def list_candidates(
     return [CandidatePublic.model_validate(r.candidate, from_attributes=True) for r in rows]
 
 
-@router.post("/candidates", response_model=CandidatePublic, status_code=201)
+@router.post(
+    "/candidates", response_model=CandidatePublic, status_code=201, responses=SIGNED_IN_CREATE
+)
 async def create_candidate(
     data: CandidateCreate, principal: CurrentPrincipal, session: SessionDep
 ) -> CandidatePublic:
@@ -99,7 +111,7 @@ async def create_candidate(
     return CandidatePublic.model_validate(candidate, from_attributes=True)
 
 
-@router.get("/events", response_model=list[EventPublic])
+@router.get("/events", response_model=list[EventPublic], responses=PUBLIC_LIST)
 async def list_events(
     session: SessionDep,
     response: Response,
@@ -131,7 +143,7 @@ async def list_events(
     ]
 
 
-@router.post("/events", response_model=EventPublic, status_code=201)
+@router.post("/events", response_model=EventPublic, status_code=201, responses=SIGNED_IN_CREATE)
 async def create_event(
     data: EventCreate, principal: CurrentPrincipal, session: SessionDep
 ) -> EventPublic:
@@ -141,7 +153,13 @@ async def create_event(
     return _event(event, await scheduling.invitations(session=session, event_id=event.id or 0))
 
 
-@router.get("/events/{event_id}", response_model=EventPublic)
+@router.get(
+    "/events/{event_id}",
+    response_model=EventPublic,
+    responses=PUBLIC_ITEM,
+    dependencies=NO_STORE_WHEN_SIGNED_IN,
+    openapi_extra=OPTIONAL_TOKEN,
+)
 async def get_event(event_id: int, session: SessionDep, principal: MaybePrincipal) -> EventPublic:
     item = await events.visible_event(
         session=session, event_id=event_id, viewer=principal.user if principal else None
@@ -149,7 +167,7 @@ async def get_event(event_id: int, session: SessionDep, principal: MaybePrincipa
     return _event(item.event, {c.candidate.id or 0: c.status for c in item.candidates})
 
 
-@router.patch("/events/{event_id}", response_model=EventPublic)
+@router.patch("/events/{event_id}", response_model=EventPublic, responses=SIGNED_IN_WRITE)
 async def update_event(
     event_id: int, data: EventUpdate, principal: CurrentPrincipal, session: SessionDep
 ) -> EventPublic:
@@ -161,7 +179,11 @@ async def update_event(
     return _event(event, await scheduling.invitations(session=session, event_id=event_id))
 
 
-@router.patch("/events/{event_id}/candidates/{candidate_id}", response_model=EventCandidatePublic)
+@router.patch(
+    "/events/{event_id}/candidates/{candidate_id}",
+    response_model=EventCandidatePublic,
+    responses=SIGNED_IN_WRITE,
+)
 async def set_invitation(
     event_id: int,
     candidate_id: int,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from app.deps import CurrentPrincipal, SessionDep, get_principal
+from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
 from app.i18n import gettext as _
 from app.models import Organization
 from app.routers.forms import see_other
@@ -13,6 +13,22 @@ from app.services import accounts, scheduling
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
+
+
+async def require_session(principal: CurrentPrincipal) -> Principal:
+    """Token management takes a signed-in browser: a token must not mint or revoke tokens.
+
+    A valid token is answered 403, not 401: who asks is known, and no other token would do.
+    """
+    if principal.via != "session":
+        raise HTTPException(
+            status_code=403,
+            detail=_("API tokens are managed only by signing in, not with an API token."),
+        )
+    return principal
+
+
+SignedInBrowser = Annotated[Principal, Depends(require_session)]
 
 
 @router.get("", name="dashboard")
@@ -28,9 +44,7 @@ async def dashboard(request: Request, principal: CurrentPrincipal, session: Sess
 
 
 @router.get("/tokens", name="api_tokens")
-async def api_tokens(
-    request: Request, principal: CurrentPrincipal, session: SessionDep
-) -> Response:
+async def api_tokens(request: Request, principal: SignedInBrowser, session: SessionDep) -> Response:
     tokens = await accounts.list_api_tokens(session=session, user=principal.user)
     return render(request, "manage/tokens.html", {"tokens": tokens, "name": ""})
 
@@ -38,7 +52,7 @@ async def api_tokens(
 @router.post("/tokens", name="create_api_token")
 async def create_api_token(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: SignedInBrowser,
     session: SessionDep,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
@@ -67,7 +81,7 @@ async def create_api_token(
 
 @router.post("/tokens/{token_id}/revoke", name="revoke_api_token")
 async def revoke_api_token(
-    token_id: int, principal: CurrentPrincipal, session: SessionDep
+    token_id: int, principal: SignedInBrowser, session: SessionDep
 ) -> Response:
     token = await accounts.revoke_api_token(session=session, user=principal.user, token_id=token_id)
     if token is None:

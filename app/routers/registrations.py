@@ -110,6 +110,11 @@ async def register(
             secret=settings.secret_key,
             idempotency_key=key if key and KEY_PATTERN.fullmatch(key) else None,
         )
+    except attendance.KeyReused:  # this form was sent before with other details: a fresh form
+        await session.rollback()
+        values.pop("idempotency_key", None)
+        message = _("This form was already sent with other details. Check them and send again.")
+        return await _form_again(request, session, event_id, values, {}, message, 422)
     except InvalidInput as error:
         await session.rollback()
         return await _form_again(request, session, event_id, values, _messages(error.errors))

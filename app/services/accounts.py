@@ -1,9 +1,9 @@
 """Organizer accounts: creating them, signing in and out, and personal API tokens."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -13,6 +13,8 @@ from app.services import audit
 
 API_TOKEN_PREFIX = "pf_"  # noqa: S105 (a prefix, not a secret)
 MIN_PASSWORD_LENGTH = 10
+# how stale an API token's last_used_at may get: a busy client does not write on every request
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 class AccountError(ValueError):
@@ -156,9 +158,23 @@ async def create_api_token(*, session: AsyncSession, user: User, name: str) -> I
     return IssuedToken(token=token, secret=secret)
 
 
-async def user_for_api_token(*, session: AsyncSession, secret: str) -> User | None:
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a valid API token speaks for, and the token itself."""
+
+    user: User
+    token: ApiToken
+
+    def use_is_due(self, now: datetime | None = None) -> bool:
+        """True when last_used_at should be written (never set, or a minute old)."""
+        last = self.token.last_used_at
+        return last is None or (now or utcnow()) - last >= LAST_USED_EVERY
+
+
+async def holder_of_api_token(*, session: AsyncSession, secret: str) -> TokenHolder | None:
+    """The active user of a token that is not revoked, with the token; else None."""
     statement = (
-        select(User)
+        select(User, ApiToken)
         .join(ApiToken, col(ApiToken.user_id) == col(User.id))
         .where(
             col(ApiToken.token_hash) == hash_token(secret),
@@ -166,7 +182,28 @@ async def user_for_api_token(*, session: AsyncSession, secret: str) -> User | No
             col(User.is_active).is_(True),
         )
     )
-    return (await session.execute(statement)).scalar_one_or_none()
+    row = (await session.execute(statement)).one_or_none()
+    return TokenHolder(user=row[0], token=row[1]) if row else None
+
+
+async def record_api_token_use(
+    *, session: AsyncSession, token_id: int, now: datetime | None = None
+) -> bool:
+    """Sets the token's last_used_at, unless another request did less than a minute ago (the
+    condition is in the UPDATE, so concurrent requests write once). True if it wrote."""
+    now = now or utcnow()
+    result = await session.execute(
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token_id,
+            or_(
+                col(ApiToken.last_used_at).is_(None),
+                col(ApiToken.last_used_at) <= now - LAST_USED_EVERY,
+            ),
+        )
+        .values(last_used_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def list_api_tokens(*, session: AsyncSession, user: User) -> list[ApiToken]:

@@ -5,6 +5,8 @@ import csv
 import hashlib
 import hmac
 import io
+import json
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -29,11 +31,14 @@ from app.models.attendance import RegistrationCreate
 from app.security import hash_token
 from app.services import audit
 from app.services.access import require_event_writer
-from app.services.errors import Conflict, InvalidInput, NotFound
+from app.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 
 # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud at the door or typed on a phone is not misread
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 ACTIVE = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
+# an idempotency key (the form's hidden one-time key, the API's Idempotency-Key header): long
+# and random enough that nobody guesses another's
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 class RegistrationClosed(Conflict):
@@ -42,6 +47,12 @@ class RegistrationClosed(Conflict):
 
 class EventFull(Conflict):
     """Every place and every waitlist place is taken."""
+
+
+class KeyReused(ServiceError):
+    """An idempotency key already used for this event, sent again with other details."""
+
+    status_code = 422
 
 
 @dataclass(frozen=True)
@@ -85,13 +96,28 @@ def normalize_code(code: str) -> str:
     return f"{letters[:3]}-{letters[3:]}" if len(letters) == 6 else letters
 
 
+def _keyed_hash(secret: str, *parts: object) -> str:
+    message = "|".join(str(part) for part in parts).encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
 def ticket_token(*, secret: str, event_id: int, idempotency_key: str) -> str:
-    """The private link's token, derived from the form's one-time key: a retried submission
-    gets the same ticket back; nobody without the server's secret can compute it."""
-    digest = hmac.new(
-        secret.encode(), f"ticket|{event_id}|{idempotency_key}".encode(), hashlib.sha256
-    ).digest()
-    return digest.hex()
+    """The private link's token, derived from the client's idempotency key: a retried submission
+    gets the same ticket back; nobody without both the key and the server's secret can compute
+    it, and only keyed hashes of the key are stored."""
+    return _keyed_hash(secret, "ticket", event_id, idempotency_key)
+
+
+def key_hash(*, secret: str, event_id: int, idempotency_key: str) -> str:
+    """What is stored of an idempotency key (another purpose than the ticket's, so the stored
+    hash is not the token)."""
+    return _keyed_hash(secret, "idempotency-key", event_id, idempotency_key)
+
+
+def request_fingerprint(*, secret: str, event_id: int, data: RegistrationCreate) -> str:
+    """A keyed hash of what was asked, as validated: a retry must send the same."""
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return _keyed_hash(secret, "registration", event_id, canonical)
 
 
 def registration_state(event: Event, counts: Counts, *, now: datetime | None = None) -> str:
@@ -155,20 +181,41 @@ async def register(
 ) -> Ticket:
     """Registers a citizen: confirmed while places last, then waitlisted; idempotent per key.
 
-    The caller commits. A key already used for this event returns that registration unchanged.
+    The caller commits. A key already used for this event, sent again with the same details,
+    returns that registration unchanged; with other details it is refused (KeyReused): a key
+    alone never opens someone else's ticket.
     """
+    if idempotency_key is not None and not KEY_PATTERN.fullmatch(idempotency_key):
+        raise InvalidInput(
+            {"idempotency_key": _("An idempotency key is 20 to 64 letters, digits, - or _.")}
+        )
     if not data.consent:
         raise InvalidInput({"consent": _("Please agree to the privacy notice to register.")})
-    key = idempotency_key or secrets.token_urlsafe(24)
-    token = ticket_token(secret=secret, event_id=event_id, idempotency_key=key)
+    stored_key = fingerprint = None
+    if idempotency_key is None:
+        token = secrets.token_hex(32)
+    else:
+        token = ticket_token(secret=secret, event_id=event_id, idempotency_key=idempotency_key)
+        stored_key = key_hash(secret=secret, event_id=event_id, idempotency_key=idempotency_key)
+        fingerprint = request_fingerprint(secret=secret, event_id=event_id, data=data)
     event = await _lock_event(session, event_id)
-    existing = await session.scalar(
-        select(Registration).where(
-            col(Registration.event_id) == event_id, col(Registration.idempotency_key) == key
+    if stored_key is not None:
+        existing = await session.scalar(
+            select(Registration).where(
+                col(Registration.event_id) == event_id,
+                col(Registration.idempotency_key_hash) == stored_key,
+            )
         )
-    )
-    if existing is not None:
-        return Ticket(existing, token, created=False)
+        if existing is not None:
+            if not hmac.compare_digest(existing.request_fingerprint or "", fingerprint or ""):
+                raise KeyReused(
+                    _(
+                        "This idempotency key was already used for a registration with other "
+                        "details. Send a new key for a new registration."
+                    ),
+                    field="idempotency_key",
+                )
+            return Ticket(existing, token, created=False)
     now = now or utcnow()
     current = await counts(session=session, event_id=event_id)
     state = registration_state(event, current, now=now)
@@ -191,7 +238,8 @@ async def register(
             code="",
             token_hash=hash_token(token),
             consent_at=now,
-            idempotency_key=key,
+            idempotency_key_hash=stored_key,
+            request_fingerprint=fingerprint,
             created_at=now,
         ),
     )
