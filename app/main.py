@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import i18n
+from app.accesslog import AccessLogMiddleware
 from app.config import Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(VoterCookieMiddleware, secure=settings.https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(AccessLogMiddleware)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     for module in (
