@@ -59,6 +59,8 @@ def serve(
     """Serve the web app with uvicorn."""
     import uvicorn
 
+    from app.accesslog import uvicorn_log_config
+
     settings = get_settings()
     if workers > 1 and settings.is_sqlite:
         typer.secho(
@@ -74,9 +76,13 @@ def serve(
         port=port,
         workers=None if reload else workers,
         reload=reload,
-        proxy_headers=True,
+        # X-Forwarded-For and -Proto are believed only from the proxies FORWARDED_ALLOW_IPS names
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         server_header=False,
-        access_log=access_log,
+        # uvicorn's own access log writes whole paths, tokens and all: app/accesslog.py instead
+        access_log=False,
+        log_config=uvicorn_log_config(access_log=access_log),
     )
 
 

@@ -1,5 +1,6 @@
 """Settings read from the environment (and `.env`), with safe local defaults."""
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -34,9 +35,18 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Tirane"
     default_locale: Literal["sq", "en"] = "sq"
     session_days: int = Field(default=14, ge=1)
+    # the proxies whose X-Forwarded-For (and -Proto) is believed: addresses or networks, comma
+    # separated, "*" for any; empty: none, each client is the address that connected
+    forwarded_allow_ips: str = ""
+    # request bodies above this are refused with 413 before they are read
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
     rate_limits: bool = True
+    # sign-in: failed attempts (a success gives its attempt back) per IP, per account from one
+    # IP, and per account from everywhere: a ceiling that takes ten or more IPs to reach, so
+    # that one attacker cannot lock the owner out, while guessing stays at 100 in 15 minutes
     rate_limit_login_ip: str = "30/900"
-    rate_limit_login_account: str = "10/900"
+    rate_limit_login_account_ip: str = "10/900"
+    rate_limit_login_account: str = "100/900"
     rate_limit_registration_ip: str = "60/600"
     # many citizens share one IP (venue Wi-Fi, carrier NAT): per-IP limits let 300 take part
     rate_limit_question_ip: str = "600/600"
@@ -59,6 +69,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "rate_limit_login_ip",
+        "rate_limit_login_account_ip",
         "rate_limit_login_account",
         "rate_limit_registration_ip",
         "rate_limit_question_ip",
@@ -71,6 +82,20 @@ class Settings(BaseSettings):
     def _rate(cls, value: object) -> str:
         count, seconds = parse_rate(str(value))
         return f"{count}/{seconds}"
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        for item in items:
+            if item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError as error:
+                    raise ValueError(
+                        f"FORWARDED_ALLOW_IPS: {item!r} is not an address, a network or *"
+                    ) from error
+        return ",".join(items)
 
     @field_validator("base_url")
     @classmethod

@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.accesslog import AccessLogMiddleware
 from app.config import Settings, get_settings
 from app.db import Database
 from app.deps import verify_csrf
 from app.errors import add_error_handlers
+from app.limits import BodyLimitMiddleware
 from app.middleware import CachedStaticFiles, HeadAsGetMiddleware, LocaleMiddleware
 from app.pagecache import SharedPages
 from app.routers import (
@@ -83,12 +85,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
     )
     app.add_middleware(VoterCookieMiddleware, secure=settings.https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(AccessLogMiddleware)
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     for module in (

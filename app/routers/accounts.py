@@ -32,15 +32,14 @@ async def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    await ratelimit.guard(
-        db=db,
-        settings=settings,
-        kind="login",
-        ip=client_ip(request),
-        account=accounts.normalize_email(email),
+    # failures count, per IP, per account from this IP, per account; in that order, so that
+    # an IP refused for its own failures takes nothing from the account's ceiling
+    ip, account = client_ip(request), accounts.normalize_email(email)
+    attempt = await ratelimit.guard(
+        db=db, settings=settings, kind="login", ip=ip, account_ip=f"{account}|{ip}", account=account
     )
     user = await accounts.authenticate(session=session, email=email, password=password)
-    if user is None:
+    if user is None:  # the attempt stays counted: a failure
         return render(
             request,
             "auth/login.html",
@@ -56,6 +55,7 @@ async def login(
         await accounts.end_session(session=session, token=old_token)
     token = await accounts.start_session(session=session, user=user, days=settings.session_days)
     await session.commit()
+    await ratelimit.release(db=db, hits=attempt)  # a success is not a failure
     response = see_other(safe_next(next, "/manage"))
     response.set_cookie(
         SESSION_COOKIE,
