@@ -9,7 +9,7 @@ from app.models.attendance import (
     RegistrationStatus,
 )
 from app.models.audit import AuditEntry, RateLimitCounter
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import ID_MAX, Id, UTCDateTime, utcnow
 from app.models.commitments import Commitment, Confirmation
 from app.models.contracts import (
     AssessmentCorrection,
@@ -43,6 +43,7 @@ from app.models.places import Municipality, Organization
 from app.models.questions import Question, QuestionCandidate, QuestionStatus, QuestionVote, Topic
 
 __all__ = [
+    "ID_MAX",
     "AgeGroup",
     "ApiToken",
     "AssessmentCorrection",
@@ -64,6 +65,7 @@ __all__ = [
     "EventKind",
     "EventStatus",
     "Gender",
+    "Id",
     "InvitationStatus",
     "MonitoringRound",
     "Municipality",

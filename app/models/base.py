@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from annotated_types import Ge, Le
 from pydantic import AfterValidator, ConfigDict
 from sqlmodel import SQLModel
 
@@ -17,6 +18,12 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+# Every id that comes in (a path, a query, a body) is one of ours: 1 … the largest INTEGER
+# both engines store. Anything else is refused before it reaches the database.
+ID_MAX = 2**31 - 1
+Id = Annotated[int, Ge(1), Le(ID_MAX)]
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from app.deps import CurrentPrincipal
 from app.models import Role
-from app.routers.api_common import NO_STORE, SIGNED_IN
+from app.api_answers import NO_STORE, SIGNED_IN
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 

@@ -12,7 +12,7 @@ from app.models.attendance import (
     RegistrationDetail,
     RegistrationPublic,
 )
-from app.routers.api_common import (
+from app.api_answers import (
     CITIZEN_CANCEL,
     CITIZEN_WRITE,
     NO_STORE,

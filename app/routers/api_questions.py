@@ -21,7 +21,7 @@ from app.models.questions import (
     QuestionPublic,
     VoteResult,
 )
-from app.routers.api_common import (
+from app.api_answers import (
     CITIZEN_WRITE,
     NO_STORE,
     NO_STORE_WHEN_SIGNED_IN,

@@ -23,7 +23,7 @@ from app.models.events import (
     InvitationUpdate,
 )
 from app.models.places import MunicipalityPublic, OrganizationPublic
-from app.routers.api_common import (
+from app.api_answers import (
     NO_STORE_WHEN_SIGNED_IN,
     OPTIONAL_TOKEN,
     PUBLIC_ITEM,
