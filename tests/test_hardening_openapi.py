@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from app.api_answers import Problem
 from app.db import Database
 from app.deps import get_principal
-from app.api_answers import Problem
 from tests.access import ROUTES
 from tests.conftest import World
 from tests.test_access import UNSAFE, Clients, fill, make_clients, request_as

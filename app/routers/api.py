@@ -5,9 +5,9 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from app.api_answers import NO_STORE, SIGNED_IN
 from app.deps import CurrentPrincipal
 from app.models import Role
-from app.api_answers import NO_STORE, SIGNED_IN
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 

@@ -4,6 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response
 
+from app.api_answers import (
+    CITIZEN_CANCEL,
+    CITIZEN_WRITE,
+    NO_STORE,
+    SIGNED_IN_READ,
+    SIGNED_IN_WRITE,
+)
 from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep, client_ip
 from app.i18n import gettext as _
 from app.models.attendance import (
@@ -11,13 +18,6 @@ from app.models.attendance import (
     RegistrationCreate,
     RegistrationDetail,
     RegistrationPublic,
-)
-from app.api_answers import (
-    CITIZEN_CANCEL,
-    CITIZEN_WRITE,
-    NO_STORE,
-    SIGNED_IN_READ,
-    SIGNED_IN_WRITE,
 )
 from app.services import attendance, ratelimit
 

@@ -3,6 +3,14 @@
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api_answers import (
+    CITIZEN_WRITE,
+    NO_STORE,
+    NO_STORE_WHEN_SIGNED_IN,
+    OPTIONAL_TOKEN,
+    PUBLIC_ITEM,
+    SIGNED_IN_WRITE,
+)
 from app.config import Settings
 from app.db import Database
 from app.deps import (
@@ -20,14 +28,6 @@ from app.models.questions import (
     QuestionModeration,
     QuestionPublic,
     VoteResult,
-)
-from app.api_answers import (
-    CITIZEN_WRITE,
-    NO_STORE,
-    NO_STORE_WHEN_SIGNED_IN,
-    OPTIONAL_TOKEN,
-    PUBLIC_ITEM,
-    SIGNED_IN_WRITE,
 )
 from app.services import events, moderation, questions, ratelimit
 from app.services.access import can_write_for_organization

@@ -5,6 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.api_answers import (
+    NO_STORE_WHEN_SIGNED_IN,
+    OPTIONAL_TOKEN,
+    PUBLIC_ITEM,
+    PUBLIC_LIST,
+    SIGNED_IN_CREATE,
+    SIGNED_IN_WRITE,
+)
 from app.deps import CurrentPrincipal, MaybePrincipal, SessionDep
 from app.models import Event, EventKind, InvitationStatus
 from app.models.elections import (
@@ -23,14 +31,6 @@ from app.models.events import (
     InvitationUpdate,
 )
 from app.models.places import MunicipalityPublic, OrganizationPublic
-from app.api_answers import (
-    NO_STORE_WHEN_SIGNED_IN,
-    OPTIONAL_TOKEN,
-    PUBLIC_ITEM,
-    PUBLIC_LIST,
-    SIGNED_IN_CREATE,
-    SIGNED_IN_WRITE,
-)
 from app.services import elections, events, scheduling
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
