@@ -10,7 +10,7 @@ from app.models.attendance import (
 )
 from app.models.audit import AuditEntry, RateLimitCounter
 from app.models.base import ID_MAX, Id, UTCDateTime, utcnow
-from app.models.commitments import Commitment, Confirmation
+from app.models.commitments import Commitment, CommitmentAnswer, Confirmation
 from app.models.contracts import (
     AssessmentCorrection,
     AssessmentStatus,
@@ -40,6 +40,7 @@ from app.models.elections import (
 )
 from app.models.events import Event, EventCandidate, EventKind, EventStatus, InvitationStatus
 from app.models.places import Municipality, Organization
+from app.models.portal import CandidatePortalLink
 from app.models.questions import Question, QuestionCandidate, QuestionStatus, QuestionVote, Topic
 
 __all__ = [
@@ -50,7 +51,9 @@ __all__ = [
     "AssessmentStatus",
     "AuditEntry",
     "Candidate",
+    "CandidatePortalLink",
     "Commitment",
+    "CommitmentAnswer",
     "Confirmation",
     "ContractOrganization",
     "ContractPriority",

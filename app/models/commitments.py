@@ -40,7 +40,12 @@ class Commitment(CommitmentBase, table=True):
     confirmation: Confirmation = Field(
         default=Confirmation.recorded, sa_type=enum_type(Confirmation, "confirmation")
     )
+    # the candidate's proposed wording when they dispute it (the latest answer; all are kept in
+    # CommitmentAnswer), and when they last answered
     candidate_comment: str | None = Field(default=None, sa_type=sa.Text)
+    candidate_answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # shown publicly next to a dispute when the organizers keep their recorded wording
+    organizer_note: str | None = Field(default=None, sa_type=sa.Text)
     recorded_by_id: int | None = Field(
         default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True
     )
@@ -70,3 +75,23 @@ class CommitmentPublic(CommitmentBase):
     confirmation: Confirmation
     candidate_comment: str | None
     created_at: datetime
+
+
+class CommitmentAnswer(SQLModel, table=True):
+    """One answer of the candidate to a commitment (confirmed, or disputed with a wording)."""
+
+    __tablename__ = "commitment_answer"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "answer = 'confirmed' OR comment IS NOT NULL", name="dispute_has_comment"
+        ),
+        sa.Index("ix_commitment_answer_commitment_id_answered_at", "commitment_id", "answered_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", ondelete="CASCADE")
+    # confirmed or disputed (never recorded: that is the organizer's state, not an answer)
+    answer: Confirmation = Field(sa_type=enum_type(Confirmation, "commitment_answer_kind"))
+    comment: str | None = Field(default=None, sa_type=sa.Text)
+    # the text the candidate answered to: an edit afterwards does not change what they confirmed
+    text_answered: str = Field(sa_type=sa.Text)
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
