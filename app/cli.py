@@ -44,6 +44,13 @@ def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+# an idle keep-alive connection is closed after this long (uvicorn: 5 s). A phone in the room
+# between two actions, or a client whose request crosses the server's close, would otherwise
+# find its connection gone ("Server disconnected"): a request sent as the server closes is lost
+KEEP_ALIVE_SECONDS = 30
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -80,6 +87,11 @@ def serve(
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
         server_header=False,
+        # uvicorn kills a worker that has not answered its ping in this many seconds, dropping
+        # every connection it holds; a burst on a busy machine stalls a worker for more than
+        # uvicorn's 5 s without it being stuck, so a worker is given longer before it is killed
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # uvicorn's own access log writes whole paths, tokens and all: app/accesslog.py instead
         access_log=False,
         log_config=uvicorn_log_config(access_log=access_log),
