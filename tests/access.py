@@ -20,9 +20,7 @@ validation to the access check.
 
 from typing import Literal
 
-Access = Literal[
-    "public", "signed_in", "admin", "own", "scoped", "session", "own_session", "token"
-]
+Access = Literal["public", "signed_in", "admin", "own", "scoped", "session", "own_session", "token"]
 
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): "public",
