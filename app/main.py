@@ -19,6 +19,7 @@ from app.routers import (
     accounts,
     api,
     api_attendance,
+    api_portal,
     api_questions,
     api_scheduling,
     docs,
@@ -28,9 +29,11 @@ from app.routers import (
     manage_attendance,
     manage_catalog,
     manage_events,
+    manage_portal,
     moderation,
     municipalities,
     pages,
+    portal,
     questions,
     registrations,
     screen,
@@ -114,6 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         moderation,
         screen,
         municipalities,
+        api_portal,
+        portal,
+        manage_portal,
     ):
         app.include_router(module.router)
     add_error_handlers(app)

@@ -10,6 +10,8 @@ route must be declared here with its access level:
 - "scoped": signed in as the organizing organization of the event (others get 403, admins pass).
 - "session":   like "signed_in", but a signed-in browser only: an API token gets 403;
 - "own_session": like "own", but a signed-in browser only: an API token gets 403.
+- "token":     whoever holds a live private link, signed in or not: the path's {token} is filled
+               with a real one (a wrong token gets 404, tests/test_access.py checks it).
 
 Path parameters are filled by tests/test_access.py with an event of the organizer's organization
 and a candidate invited to it; BODIES gives a valid body where one is needed to get past
@@ -18,7 +20,7 @@ validation to the access check.
 
 from typing import Literal
 
-Access = Literal["public", "signed_in", "admin", "own", "scoped", "session", "own_session"]
+Access = Literal["public", "signed_in", "admin", "own", "scoped", "session", "own_session", "token"]
 
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): "public",
@@ -128,7 +130,27 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/questions/{question_id}/merge"): "scoped",
     ("POST", "/api/v1/questions/{question_id}/votes"): "public",
     ("DELETE", "/api/v1/questions/{question_id}/votes"): "public",
+    # candidate portal (issue 11)
+    ("POST", "/api/v1/candidates/{candidate_id}/portal-link"): "scoped",
+    ("DELETE", "/api/v1/candidates/{candidate_id}/portal-link"): "scoped",
+    ("GET", "/api/v1/candidate-portal/{token}"): "token",
+    ("POST", "/api/v1/candidate-portal/{token}/commitments/{commitment_id}/confirm"): "token",
+    ("POST", "/api/v1/candidate-portal/{token}/commitments/{commitment_id}/dispute"): "token",
+    ("GET", "/c/{token}"): "token",
+    ("GET", "/c/{token}/commitments/{commitment_id}/confirm"): "token",
+    ("POST", "/c/{token}/commitments/{commitment_id}/confirm"): "token",
+    ("GET", "/c/{token}/commitments/{commitment_id}/dispute"): "token",
+    ("POST", "/c/{token}/commitments/{commitment_id}/dispute"): "token",
+    ("GET", "/manage/candidates/{candidate_id}/portal"): "scoped",
+    ("POST", "/manage/candidates/{candidate_id}/portal"): "scoped",
+    ("POST", "/manage/candidates/{candidate_id}/portal/revoke"): "scoped",
+    ("GET", "/manage/commitments/{commitment_id}/dispute"): "scoped",
+    ("POST", "/manage/commitments/{commitment_id}/accept"): "scoped",
+    ("POST", "/manage/commitments/{commitment_id}/keep"): "scoped",
 }
+
+# the routes whose {token} is a candidate's portal link (not a ticket's)
+TOKEN_PATHS = {path for (_method, path), access in ROUTES.items() if access == "token"}
 
 BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/events/{event_id}/checkins"): {"code": "filled by test_access"},
@@ -142,4 +164,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("POST", "/api/v1/parties"): {"name": "Partia e matricës", "abbreviation": "PM"},
     ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): {"status": "declined"},
+    ("POST", "/api/v1/candidate-portal/{token}/commitments/{commitment_id}/dispute"): {
+        "comment": "Kam thënë: brenda dy vjetësh, jo brenda një viti."
+    },
 }

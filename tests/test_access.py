@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from tests.access import BODIES, ROUTES, Access
+from tests.access import BODIES, ROUTES, TOKEN_PATHS, Access
 from tests.conftest import Browser, World, api_token_for
 
 ROLES = ("anonymous", "other_organizer", "organizer", "admin", "token")
@@ -44,6 +44,7 @@ def allowed(role: str, access: Access) -> bool:
         "scoped": role in {"organizer", "token", "admin"},
         "session": role in {"organizer", "other_organizer", "admin"},
         "own_session": role in {"organizer", "admin"},
+        "token": True,  # with a live link; a wrong one: test_a_wrong_token_opens_nothing
     }[access]
 
 
@@ -93,6 +94,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     ticket_token, ticket_code = await _registration(db, event_id)
     question_id = await _approved_question(db, event_id)
     question_token, asked_id = await _asked_question(db, event_id)
+    portal_token, commitment_id = await _portal(db, world, event_id, election_id)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -103,6 +105,8 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "token": ticket_token,
         "question_id": str(question_id),
         "question_token": question_token,
+        "portal_token": portal_token,
+        "commitment_id": str(commitment_id),
     }
     body_values = {
         "municipality_ids": [world.municipality.id],
@@ -210,14 +214,55 @@ async def _scheduled_event(db, world: World) -> tuple[int, int, int]:  # type: i
     return event.id or 0, candidate.id or 0, election.id or 0
 
 
-def fill(clients: Clients, path: str) -> str:
-    """The route's path with its parameters filled in (the matrix's event, candidate, ...)."""
-    return re.sub(r"\{(\w+)\}", lambda m: clients.path_values[m.group(1)], path)
+async def _portal(db, world: World, event_id: int, election_id: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """A second candidate of the event with a commitment and a live portal link (its token).
+
+    Not the matrix's candidate: the routes that issue and revoke that one's link leave this
+    link working for the portal's routes."""
+    from app.models import Candidate, Commitment, EventCandidate, InvitationStatus, Office
+    from app.services import portal
+
+    async with db.write() as session:
+        candidate = Candidate(
+            full_name="Kandidatja e Portalit",
+            election_id=election_id,
+            municipality_id=world.municipality.id,
+            office=Office.mayor,
+        )
+        session.add(candidate)
+        await session.flush()
+        session.add(
+            EventCandidate(
+                event_id=event_id, candidate_id=candidate.id, status=InvitationStatus.attended
+            )
+        )
+        commitment = Commitment(
+            candidate_id=candidate.id or 0,
+            event_id=event_id,
+            text="Do të ndërtoj një çerdhe të re në lagjen 5 brenda vitit të parë.",
+        )
+        session.add(commitment)
+        issued = await portal.issue_link(
+            session=session, actor=world.admin, candidate_id=candidate.id or 0
+        )
+        await session.commit()
+    return issued.token, commitment.id or 0
 
 
-async def request_as(clients: Clients, role: str, method: str, path: str) -> httpx.Response:
+def fill(clients: Clients, path: str, *, token: str | None = None) -> str:
+    """The route's path with its parameters filled in (the matrix's event, candidate, ...);
+    a portal route's {token} with the live portal link's (or `token`, if given)."""
+    values = dict(clients.path_values)
+    if path in TOKEN_PATHS:
+        values["token"] = token if token is not None else values["portal_token"]
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+async def request_as(
+    clients: Clients, role: str, method: str, path: str, *, token: str | None = None
+) -> httpx.Response:
     browser = clients.browsers[role]
-    url = fill(clients, path)
+    url = fill(clients, path, token=token)
     if method not in UNSAFE:
         return await browser.get(url) if method == "GET" else await browser.request(method, url)
     body = clients.body(method, path)
@@ -262,3 +307,36 @@ async def test_access_matrix(clients: Clients, role: str) -> None:
     for browser in clients.browsers.values():
         await browser.aclose()
     assert not failures, "\n".join(failures)
+
+
+WRONG_TOKENS = {
+    "made up": "c" * 43,
+    "too long": "x" * 300,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_a_wrong_token_opens_nothing(clients: Clients, role: str) -> None:
+    """Every portal route, for every role: a token no live link has gets 404, one same answer."""
+    failures = []
+    for method, path in sorted(TOKEN_PATHS_AND_METHODS):
+        bodies = set()
+        for name, token in WRONG_TOKENS.items():
+            response = await request_as(clients, role, method, path, token=token)
+            if response.status_code != 404:
+                failures.append(f"{role} {method} {path} ({name}) -> {response.status_code}")
+            bodies.add(same_page(response.text, token))
+        if len(bodies) != 1:
+            failures.append(f"{role} {method} {path}: the 404s differ")
+    for browser in clients.browsers.values():
+        await browser.aclose()
+    assert not failures, "\n".join(failures)
+
+
+TOKEN_PATHS_AND_METHODS = {key for key, access in ROUTES.items() if access == "token"}
+
+
+def same_page(text: str, token: str) -> str:
+    """A page without what differs by itself: the address it is at (the language switch comes
+    back to it) and the visitor's CSRF token."""
+    return re.sub(r"[0-9a-f]{64}", "CSRF", text.replace(token, "TOKEN"))

@@ -9,6 +9,7 @@ up by slug).
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from app.demo.portal import portal_link_text
 from app.models import EventKind, EventStatus, InvitationStatus, Office
 
 DEMO_ADMIN_EMAIL = "admin@pop-forums.demo"
@@ -465,4 +466,5 @@ def credentials_text() -> str:
     return (
         f"Demo sign-in — admin: {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}; "
         f"organizer ({CSDC_NAME}, Durrës): {DEMO_ORGANIZER_EMAIL} / {DEMO_ORGANIZER_PASSWORD}"
+        f"\n  {portal_link_text()}"
     )

@@ -22,6 +22,7 @@ from app.demo.data import (
     past_events,
     upcoming_events,
 )
+from app.demo.portal import DEMO_PORTAL_CANDIDATE, add_demo_portal_link
 from app.models import (
     Candidate,
     Election,
@@ -204,6 +205,9 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
         role=Role.organizer,
         organization_slug=DEMO_ORGANIZER_ORGANIZATION,
         actor="seed-demo",
+    )
+    await add_demo_portal_link(
+        session=session, candidate_id=_id(candidates[(PAST, DEMO_PORTAL_CANDIDATE)].id)
     )
     await session.flush()
     return DemoSummary(

@@ -9,7 +9,7 @@ from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
 from app.i18n import gettext as _
 from app.models import Organization
 from app.routers.forms import see_other
-from app.services import accounts, scheduling
+from app.services import accounts, portal, scheduling
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -40,7 +40,9 @@ async def dashboard(request: Request, principal: CurrentPrincipal, session: Sess
         else None
     )
     board = await scheduling.dashboard(session=session, actor=principal.user)
-    return render(request, "manage/dashboard.html", {"organization": organization, "board": board})
+    disputes = await portal.open_disputes(session=session, actor=principal.user)
+    context = {"organization": organization, "board": board, "disputes": disputes}
+    return render(request, "manage/dashboard.html", context)
 
 
 @router.get("/tokens", name="api_tokens")

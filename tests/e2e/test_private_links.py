@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.demo.portal import DEMO_PORTAL_CANDIDATE, demo_portal_token
 from tests.e2e.conftest import LiveServer, NewPage
 from tests.e2e.test_attendance import MAYOR_FORUM, event_id_of, register
+from tests.e2e.test_candidate_portal import add_commitment
 from tests.e2e.test_foundation import expect_lang, path_of
 from tests.e2e.test_live_forum import ask, my_question
 
@@ -63,3 +65,33 @@ def test_the_language_switch_works_on_a_question_link(
     switch_to_english(citizen)
     expect(citizen.locator("h1")).to_have_text("Your question")
     expect(citizen.locator(".question-body")).to_have_text(QUESTION)
+
+
+def demo_portal_path(server: LiveServer) -> str:
+    """The demo candidate's link, as `make run` prints it: derived from the server's secret."""
+    secret = (server.log.parent / "var" / "secret_key").read_text().strip()
+    return f"/c/{demo_portal_token(secret)}"
+
+
+def test_the_language_switch_works_on_the_candidate_portal(
+    new_page: NewPage, server: LiveServer
+) -> None:
+    commitment_id = add_commitment(
+        server, DEMO_PORTAL_CANDIDATE, "Do të ndërtoj dy kopshte të reja në Durrës. [e2e-lang]"
+    )
+    candidate = new_page()
+    portal = demo_portal_path(server)
+    candidate.goto(server.url(portal))
+    expect(candidate.locator("h1")).to_have_text(DEMO_PORTAL_CANDIDATE)
+    switch_to_english(candidate)
+    expect(candidate.locator(f"#commitment-{commitment_id} a.button").first).to_have_text(
+        "I confirm"
+    )
+    for kind, heading in (
+        ("confirm", "Confirm this commitment"),
+        ("dispute", "Dispute this commitment"),
+    ):
+        step = new_page()
+        step.goto(server.url(f"{portal}/commitments/{commitment_id}/{kind}"))
+        switch_to_english(step)
+        expect(step.locator("h1")).to_have_text(heading)
