@@ -128,6 +128,14 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/questions/{question_id}/merge"): "scoped",
     ("POST", "/api/v1/questions/{question_id}/votes"): "public",
     ("DELETE", "/api/v1/questions/{question_id}/votes"): "public",
+    # commitments (issue 11)
+    ("POST", "/api/v1/commitments"): "scoped",
+    ("GET", "/api/v1/events/{event_id}/commitments"): "public",
+    ("GET", "/api/v1/candidates/{candidate_id}/commitments"): "public",
+    ("GET", "/api/v1/candidates/{candidate_id}"): "public",
+    ("PATCH", "/api/v1/candidates/{candidate_id}"): "scoped",
+    ("PATCH", "/api/v1/commitments/{commitment_id}"): "scoped",
+    ("DELETE", "/api/v1/commitments/{commitment_id}"): "scoped",
 }
 
 BODIES: dict[tuple[str, str], dict[str, object]] = {
@@ -142,4 +150,12 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("POST", "/api/v1/parties"): {"name": "Partia e matricës", "abbreviation": "PM"},
     ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): {"status": "declined"},
+    # the matrix's event has not started: the organizer's valid body gets the 422 of that rule
+    ("POST", "/api/v1/commitments"): {
+        "candidate_id": 0,
+        "event_id": 0,
+        "text": "Do të rregulloj rrugën e shkollës.",
+    },
+    ("PATCH", "/api/v1/candidates/{candidate_id}"): {"elected": True},
+    ("PATCH", "/api/v1/commitments/{commitment_id}"): {"target": "2 km deri në fund të vitit"},
 }

@@ -93,6 +93,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     ticket_token, ticket_code = await _registration(db, event_id)
     question_id = await _approved_question(db, event_id)
     question_token, asked_id = await _asked_question(db, event_id)
+    commitment_id = await _confirmed_commitment(db, event_id, candidate_id)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -103,11 +104,14 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "token": ticket_token,
         "question_id": str(question_id),
         "question_token": question_token,
+        "commitment_id": str(commitment_id),
     }
     body_values = {
         "municipality_ids": [world.municipality.id],
         "code": ticket_code,
         "into_id": asked_id,
+        "candidate_id": candidate_id,
+        "event_id": event_id,
     }
     return Clients(browsers, values, body_values)
 
@@ -152,6 +156,23 @@ async def _approved_question(db, event_id: int) -> int:  # type: ignore[no-untyp
         session.add(question)
         await session.commit()
     return question.id or 0
+
+
+async def _confirmed_commitment(db, event_id: int, candidate_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A commitment the candidate confirmed: organizers may correct it, not delete it (409)."""
+    from app.models import Commitment, Confirmation, utcnow
+
+    async with db.write() as session:
+        commitment = Commitment(
+            event_id=event_id,
+            candidate_id=candidate_id,
+            text="Do të ndërtoj një kopsht të ri në lagjen 5.",
+            confirmation=Confirmation.confirmed,
+            candidate_answered_at=utcnow(),
+        )
+        session.add(commitment)
+        await session.commit()
+    return commitment.id or 0
 
 
 async def _asked_question(db, event_id: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
