@@ -28,6 +28,7 @@ from app.routers import (
     manage,
     manage_attendance,
     manage_catalog,
+    manage_commitments,
     manage_events,
     moderation,
     municipalities,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         registrations,
         questions,
         moderation,
+        manage_commitments,
         screen,
         municipalities,
     ):

@@ -136,6 +136,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("PATCH", "/api/v1/candidates/{candidate_id}"): "scoped",
     ("PATCH", "/api/v1/commitments/{commitment_id}"): "scoped",
     ("DELETE", "/api/v1/commitments/{commitment_id}"): "scoped",
+    ("POST", "/manage/events/{event_id}/commitments"): "scoped",
+    ("GET", "/manage/commitments/{commitment_id}/edit"): "scoped",
+    ("POST", "/manage/commitments/{commitment_id}"): "scoped",
+    ("POST", "/manage/commitments/{commitment_id}/delete"): "scoped",
 }
 
 BODIES: dict[tuple[str, str], dict[str, object]] = {

@@ -2,7 +2,8 @@
 
 Rules (each refusal names the field at fault, 422): only a candidate on the event's list and not
 `declined`; only once the event has started (a promise is made at the event) and not at a
-cancelled one; the question, if any, is one of the same event; the topic exists. Recording a
+cancelled one; the question, if any, is one of the same event; the topic exists (none given:
+the question's). Recording a
 commitment for a candidate still `invited` or `confirmed` marks them `attended`: they were there
 to promise. Once the candidate has confirmed or disputed, a change of the text is a correction:
 it needs a reason, puts the commitment back to `recorded` (the candidate is asked again), and the
@@ -129,6 +130,9 @@ async def record(
     commitment = Commitment(
         **data.model_dump(), recorded_by_id=actor.id, created_at=now, updated_at=now
     )
+    if commitment.topic_id is None and commitment.question_id is not None:
+        question = await session.get(Question, commitment.question_id)
+        commitment.topic_id = question.topic_id if question else None  # the question's topic
     session.add(commitment)
     details: dict[str, Any] = data.model_dump(mode="json")
     if invitation.status in (InvitationStatus.invited, InvitationStatus.confirmed):
