@@ -22,6 +22,7 @@ from app.routers import (
     api_commitments,
     api_questions,
     api_scheduling,
+    candidates,
     docs,
     events,
     health,
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         manage_commitments,
         screen,
         municipalities,
+        candidates,
     ):
         app.include_router(module.router)
     add_error_handlers(app)

@@ -140,6 +140,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/manage/commitments/{commitment_id}/edit"): "scoped",
     ("POST", "/manage/commitments/{commitment_id}"): "scoped",
     ("POST", "/manage/commitments/{commitment_id}/delete"): "scoped",
+    ("GET", "/candidates"): "public",
+    ("GET", "/candidates/{candidate_id}"): "public",
+    ("GET", "/candidates/{candidate_id}/commitments.csv"): "public",
+    ("GET", "/elections/{election_id}/commitments.csv"): "public",
 }
 
 BODIES: dict[tuple[str, str], dict[str, object]] = {

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -307,6 +307,17 @@ def by_question(views: Sequence[CommitmentView]) -> dict[int, list[CommitmentVie
         if view.commitment.question_id is not None:
             found.setdefault(view.commitment.question_id, []).append(view)
     return found
+
+
+async def counts_by_candidate(*, session: AsyncSession) -> dict[int, int]:
+    """How many commitments each candidate made at public events."""
+    rows = await session.execute(
+        select(col(Commitment.candidate_id), func.count())
+        .join(Event, col(Event.id) == col(Commitment.event_id))
+        .where(col(Event.status).in_(PUBLIC_EVENT_STATUSES))
+        .group_by(col(Commitment.candidate_id))
+    )
+    return {int(candidate_id): int(number) for candidate_id, number in rows.all()}
 
 
 async def history(*, session: AsyncSession, commitment_id: int) -> list[AuditEntry]:
