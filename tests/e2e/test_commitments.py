@@ -156,6 +156,18 @@ def test_record_two_commitments_live_and_find_them_on_the_public_pages(
     has_no_horizontal_scroll(citizen, 390)
     screenshot(citizen, "commitments-candidate-sq-phone")
 
+    # every candidate, filtered by municipality (htmx swaps the results)
+    citizen.goto(server.url("/candidates"))
+    citizen.locator("details.filters summary").click()
+    citizen.locator("#filter-municipality").select_option("durres")
+    expect(citizen).to_have_url(re.compile(r"/candidates\?.*municipality=durres"))
+    htmx_is_done(citizen)
+    row = citizen.locator(".candidate-item", has_text="Ermira Prifti")
+    expect(row).to_contain_text("1 angazhim")
+    expect(citizen.locator(".candidate-item", has_text="Lindita Gjoni")).to_have_count(0)
+    has_no_horizontal_scroll(citizen, 390)
+    screenshot(citizen, "commitments-candidates-sq-phone")
+
     # the event page: the commitments per candidate, and under the question it answered
     citizen.goto(server.url(f"/events/{event_id}"))
     settle(citizen)
