@@ -147,6 +147,22 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/manage/commitments/{commitment_id}/dispute"): "scoped",
     ("POST", "/manage/commitments/{commitment_id}/accept"): "scoped",
     ("POST", "/manage/commitments/{commitment_id}/keep"): "scoped",
+    # commitments (issue 11)
+    ("POST", "/api/v1/commitments"): "scoped",
+    ("GET", "/api/v1/events/{event_id}/commitments"): "public",
+    ("GET", "/api/v1/candidates/{candidate_id}/commitments"): "public",
+    ("GET", "/api/v1/candidates/{candidate_id}"): "public",
+    ("PATCH", "/api/v1/candidates/{candidate_id}"): "scoped",
+    ("PATCH", "/api/v1/commitments/{commitment_id}"): "scoped",
+    ("DELETE", "/api/v1/commitments/{commitment_id}"): "scoped",
+    ("POST", "/manage/events/{event_id}/commitments"): "scoped",
+    ("GET", "/manage/commitments/{commitment_id}/edit"): "scoped",
+    ("POST", "/manage/commitments/{commitment_id}"): "scoped",
+    ("POST", "/manage/commitments/{commitment_id}/delete"): "scoped",
+    ("GET", "/candidates"): "public",
+    ("GET", "/candidates/{candidate_id}"): "public",
+    ("GET", "/candidates/{candidate_id}/commitments.csv"): "public",
+    ("GET", "/elections/{election_id}/commitments.csv"): "public",
 }
 
 # the routes whose {token} is a candidate's portal link (not a ticket's)
@@ -167,4 +183,12 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/candidate-portal/{token}/commitments/{commitment_id}/dispute"): {
         "comment": "Kam thënë: brenda dy vjetësh, jo brenda një viti."
     },
+    # the matrix's event has not started: the organizer's valid body gets the 422 of that rule
+    ("POST", "/api/v1/commitments"): {
+        "candidate_id": 0,
+        "event_id": 0,
+        "text": "Do të rregulloj rrugën e shkollës.",
+    },
+    ("PATCH", "/api/v1/candidates/{candidate_id}"): {"elected": True},
+    ("PATCH", "/api/v1/commitments/{commitment_id}"): {"target": "2 km deri në fund të vitit"},
 }

@@ -94,7 +94,8 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     ticket_token, ticket_code = await _registration(db, event_id)
     question_id = await _approved_question(db, event_id)
     question_token, asked_id = await _asked_question(db, event_id)
-    portal_token, commitment_id = await _portal(db, world, event_id, election_id)
+    portal_token, portal_commitment_id = await _portal(db, world, event_id, election_id)
+    commitment_id = await _confirmed_commitment(db, event_id, candidate_id)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -106,12 +107,15 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "question_id": str(question_id),
         "question_token": question_token,
         "portal_token": portal_token,
+        "portal_commitment_id": str(portal_commitment_id),
         "commitment_id": str(commitment_id),
     }
     body_values = {
         "municipality_ids": [world.municipality.id],
         "code": ticket_code,
         "into_id": asked_id,
+        "candidate_id": candidate_id,
+        "event_id": event_id,
     }
     return Clients(browsers, values, body_values)
 
@@ -156,6 +160,23 @@ async def _approved_question(db, event_id: int) -> int:  # type: ignore[no-untyp
         session.add(question)
         await session.commit()
     return question.id or 0
+
+
+async def _confirmed_commitment(db, event_id: int, candidate_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A commitment the candidate confirmed: organizers may correct it, not delete it (409)."""
+    from app.models import Commitment, Confirmation, utcnow
+
+    async with db.write() as session:
+        commitment = Commitment(
+            event_id=event_id,
+            candidate_id=candidate_id,
+            text="Do të ndërtoj një kopsht të ri në lagjen 5.",
+            confirmation=Confirmation.confirmed,
+            candidate_answered_at=utcnow(),
+        )
+        session.add(commitment)
+        await session.commit()
+    return commitment.id or 0
 
 
 async def _asked_question(db, event_id: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
@@ -253,8 +274,9 @@ def fill(clients: Clients, path: str, *, token: str | None = None) -> str:
     """The route's path with its parameters filled in (the matrix's event, candidate, ...);
     a portal route's {token} with the live portal link's (or `token`, if given)."""
     values = dict(clients.path_values)
-    if path in TOKEN_PATHS:
+    if path in TOKEN_PATHS:  # the portal's candidate, and a commitment of theirs
         values["token"] = token if token is not None else values["portal_token"]
+        values["commitment_id"] = values["portal_commitment_id"]
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

@@ -468,3 +468,143 @@ def credentials_text() -> str:
         f"organizer ({CSDC_NAME}, Durrës): {DEMO_ORGANIZER_EMAIL} / {DEMO_ORGANIZER_PASSWORD}"
         f"\n  {portal_link_text()}"
     )
+
+
+# --- what the 2022 candidates promised at the forums (issue 11) ------------------------------
+
+FORUM_DURRES_PRIORITIES = "Forum publik: Kontrata Sociale dhe prioritetet e Durrësit"
+FORUM_DURRES_YOUTH = "Forum publik: të rinjtë dhe punësimi në Durrës"
+FORUM_DURRES_WATER = "Forum publik: uji, mbetjet dhe mjedisi në Durrës"
+FORUM_SHKODER_CANDIDATES = "Forum publik me kandidatët për kryetar të Bashkisë Shkodër"
+FORUM_SHKODER_ROADS = "Forum publik: rrugët, përmbytjet dhe transparenca në Shkodër"
+
+
+@dataclass
+class CommitmentSpec:
+    """A demo commitment: who promised what at which 2022 forum, and how the candidate answered
+    (None: not yet; "confirmed"; or "disputed" with `proposed`, their own wording)."""
+
+    event: str
+    candidate: str
+    topic: str | None
+    text: str
+    target: str | None = None
+    deadline: date | None = None
+    answer: str | None = None
+    proposed: str | None = None
+    answered_after_days: int = 3
+
+
+COMMITMENTS_2022 = [
+    CommitmentSpec(
+        FORUM_DURRES_PRIORITIES,
+        "Elira Dervishi",
+        "water",
+        "Brenda dy viteve të para çdo lagje e Durrësit do të ketë ujë të pijshëm 24 orë në ditë.",
+        target="Ujë 24 orë në ditë në të gjitha lagjet e qytetit",
+        deadline=date(2024, 3, 31),
+        answer="confirmed",
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_PRIORITIES,
+        "Gentian Marku",
+        "transparency",
+        "Çdo mbledhje e Këshillit Bashkiak do të transmetohet drejtpërdrejt dhe vendimet do të "
+        "botohen brenda tri ditëve.",
+        target="100% e mbledhjeve të transmetuara; vendimet online brenda 3 ditëve",
+        answer="confirmed",
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_PRIORITIES,
+        "Mirela Kola",
+        "social_care",
+        "Do të hap një qendër ditore për të moshuarit në lagjen Shkozë.",
+        deadline=date(2023, 12, 31),
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_YOUTH,
+        "Elira Dervishi",
+        "youth",
+        "Do të krijoj një fond prej 20 milionë lekësh në vit për nismat e të rinjve.",
+        target="20 milionë lekë në vit, të paktën 30 nisma të financuara",
+        deadline=date(2023, 6, 30),
+        answer="disputed",
+        proposed="Do të krijoj një fond prej 10 milionë lekësh në vit për nismat e të rinjve, "
+        "duke e rritur çdo vit.",
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_YOUTH,
+        "Gentian Marku",
+        "economy",
+        "Bashkia do të ofrojë 200 vende praktike të paguara për studentët çdo verë.",
+        target="200 praktika të paguara në vit",
+        answer="confirmed",
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_YOUTH,
+        "Mirela Kola",
+        "culture",
+        "Fushat sportive të shkollave do të jenë të hapura për të rinjtë edhe pasdite dhe në "
+        "fundjavë.",
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_WATER,
+        "Elira Dervishi",
+        "waste",
+        "Do të vendosim kosha të diferencuar në çdo lagje dhe do të nisim riciklimin e plastikës.",
+        target="Kosha të diferencuar në 100% të lagjeve",
+        deadline=date(2023, 9, 30),
+        answer="confirmed",
+    ),
+    CommitmentSpec(
+        FORUM_DURRES_WATER,
+        "Gentian Marku",
+        "environment",
+        "Plazhi i Currilave do të pastrohet dhe do të mbahet pastër gjatë gjithë vitit.",
+    ),
+    CommitmentSpec(
+        FORUM_SHKODER_CANDIDATES,
+        "Lindita Gjoni",
+        "roads",
+        "Do të rikonstruktoj rrugën e Bahçallëkut me trotuare dhe korsi biçikletash.",
+        target="2,5 km rrugë me trotuare dhe korsi biçikletash",
+        deadline=date(2024, 6, 30),
+        answer="confirmed",
+    ),
+    CommitmentSpec(
+        FORUM_SHKODER_CANDIDATES,
+        "Arjan Kastrati",
+        "education",
+        "Çdo shkollë e qytetit do të ketë ngrohje qendrore para dimrit të ardhshëm.",
+        deadline=date(2022, 11, 30),
+    ),
+    CommitmentSpec(
+        FORUM_SHKODER_CANDIDATES,
+        "Besmir Lika",
+        "transparency",
+        "Buxheti i bashkisë do të diskutohet çdo vit me qytetarët në secilën njësi administrative.",
+        target="Dëgjesa publike për buxhetin në të gjitha njësitë administrative",
+    ),
+    CommitmentSpec(
+        FORUM_SHKODER_ROADS,
+        "Lindita Gjoni",
+        "environment",
+        "Do të pastrojmë kanalet kulluese të Shirokës dhe Zogajt para sezonit të shirave, çdo vit.",
+        target="Të gjitha kanalet kulluese të pastruara çdo tetor",
+        answer="confirmed",
+    ),
+    CommitmentSpec(
+        FORUM_SHKODER_ROADS,
+        "Arjan Kastrati",
+        "roads",
+        "Rruga që lidh Dobraçin me qytetin do të asfaltohet brenda vitit të parë.",
+        target="4 km rrugë e asfaltuar",
+        deadline=date(2023, 3, 31),
+    ),
+    CommitmentSpec(
+        FORUM_SHKODER_ROADS,
+        "Besmir Lika",
+        "urban_planning",
+        "Asnjë leje ndërtimi nuk do të jepet në zonat e përmbytura pa studim hidrologjik.",
+    ),
+]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.demo.data import (
     CANDIDATES,
+    COMMITMENTS_2022,
     DEMO_ADMIN_EMAIL,
     DEMO_ADMIN_PASSWORD,
     DEMO_ORGANIZER_EMAIL,
@@ -25,6 +26,9 @@ from app.demo.data import (
 from app.demo.portal import DEMO_PORTAL_CANDIDATE, add_demo_portal_link
 from app.models import (
     Candidate,
+    Commitment,
+    CommitmentAnswer,
+    Confirmation,
     Election,
     ElectionKind,
     ElectionMunicipality,
@@ -34,6 +38,7 @@ from app.models import (
     Organization,
     Party,
     Role,
+    Topic,
     User,
 )
 from app.services import accounts
@@ -52,6 +57,7 @@ class DemoSummary:
     candidates: int
     past_events: int
     upcoming_events: int
+    commitments: int = 0
 
     def describe(self) -> str:
         events = self.past_events + self.upcoming_events
@@ -62,6 +68,7 @@ class DemoSummary:
                 f"  {self.elections} elections, {self.parties} parties, "
                 f"{self.candidates} candidates",
                 f"  {events} events ({self.past_events} past, {self.upcoming_events} upcoming)",
+                f"  {self.commitments} commitments made at the 2022 forums",
             ]
         )
 
@@ -160,6 +167,7 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
     await session.flush()
 
     past, upcoming = past_events(), upcoming_events(today)
+    held: dict[str, Event] = {}
     for spec in past + upcoming:
         event = Event(
             kind=spec.kind,
@@ -180,6 +188,8 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
         )
         session.add(event)
         await session.flush()
+        if spec in past:
+            held[spec.title] = event
         session.add_all(
             EventCandidate(
                 event_id=_id(event.id),
@@ -188,6 +198,8 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
             )
             for name, status in spec.candidates
         )
+
+    made = await _commitments(session, held, candidates)
 
     await accounts.create_user(
         session=session,
@@ -218,4 +230,45 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
         candidates=len(candidates),
         past_events=len(past),
         upcoming_events=len(upcoming),
+        commitments=made,
     )
+
+
+async def _commitments(
+    session: AsyncSession, held: dict[str, Event], candidates: dict[tuple[str, str], Candidate]
+) -> int:
+    """The 2022 forums' commitments, each recorded during its forum; the candidates' answers
+    (confirmed, or disputed with their own wording) a few days later, each kept as an answer."""
+    topics = {t.slug: t for t in (await session.execute(select(Topic))).scalars()}
+    for n, spec in enumerate(COMMITMENTS_2022):
+        event = held[spec.event]
+        recorded = event.starts_at + timedelta(minutes=30 + 5 * n % 80)
+        answered = event.starts_at + timedelta(days=spec.answered_after_days)
+        topic = topics.get(spec.topic) if spec.topic else None
+        commitment = Commitment(
+            candidate_id=_id(candidates[(PAST, spec.candidate)].id),
+            event_id=_id(event.id),
+            topic_id=topic.id if topic else None,
+            text=spec.text,
+            target=spec.target,
+            deadline=spec.deadline,
+            created_at=recorded,
+            updated_at=answered if spec.answer else recorded,
+        )
+        if spec.answer:
+            commitment.confirmation = Confirmation(spec.answer)
+            commitment.candidate_comment = spec.proposed
+            commitment.candidate_answered_at = answered
+        session.add(commitment)
+        await session.flush()
+        if spec.answer:
+            session.add(
+                CommitmentAnswer(
+                    commitment_id=_id(commitment.id),
+                    answer=Confirmation(spec.answer),
+                    comment=spec.proposed,
+                    text_answered=spec.text,
+                    answered_at=answered,
+                )
+            )
+    return len(COMMITMENTS_2022)

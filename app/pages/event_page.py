@@ -13,6 +13,7 @@ questions are read only if it asked).
 
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -30,7 +31,7 @@ from app.models.events import EventStatus
 from app.models.questions import QUESTION_MAX_LENGTH
 from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, Slot, SlotRecorder
 from app.security import hash_token
-from app.services import events, questions, topics
+from app.services import commitments, events, questions, topics
 from app.services.errors import NotFound
 from app.templating import environment, render, render_fragment, render_shared, shared_response
 
@@ -102,8 +103,14 @@ _ITEM_CACHE_SIZE = 20_000
 _items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
 
-def question_item_html(view: questions.QuestionView, voted: bool, sort: str) -> str:
-    """One public question as HTML (with the CSRF placeholder), from the cache when unchanged."""
+def question_item_html(
+    view: questions.QuestionView,
+    voted: bool,
+    sort: str,
+    answers: Sequence[commitments.CommitmentView] = (),
+) -> str:
+    """One public question as HTML (with the CSRF placeholder), from the cache when unchanged;
+    `answers`: the commitments that answered it."""
     q = view.question
     locale = i18n.get_locale()
     topic = view.topic
@@ -111,6 +118,7 @@ def question_item_html(view: questions.QuestionView, voted: bool, sort: str) -> 
         tuple(c.full_name for c in view.addressed),
         tuple(c.full_name for c in view.answered_by),
         (topic.name_sq, topic.name_en) if topic else None,
+        tuple((a.commitment.id, a.commitment.updated_at, a.candidate.full_name) for a in answers),
     )
     key = (q.id, q.updated_at, q.votes, q.status, q.body, q.author_name, names, locale, sort, voted)
     html = _items.get(key)
@@ -118,7 +126,7 @@ def question_item_html(view: questions.QuestionView, voted: bool, sort: str) -> 
         macros = environment.get_template("public/questions/_macros.html").make_module(
             {"csrf_token": CSRF_PLACEHOLDER, "sort": sort, "locale": locale}
         )
-        html = str(macros.question_item(view, {q.id} if voted else set()))  # type: ignore[attr-defined]
+        html = str(macros.question_item(view, {q.id} if voted else set(), answers))  # type: ignore[attr-defined]
         _items[key] = html
         if len(_items) > _ITEM_CACHE_SIZE:
             _items.popitem(last=False)
@@ -129,9 +137,10 @@ def question_item_html(view: questions.QuestionView, voted: bool, sort: str) -> 
 def question_item(context: Context, view: questions.QuestionView, voted: bool, sort: str) -> Markup:
     """The item in a page: a slot in a shared render (the visitor's vote goes in later)."""
     shared: SlotRecorder | None = context.get("shared")
-    html = question_item_html(view, voted, sort)
+    answers = (context.get("answers") or {}).get(view.question.id, ())
+    html = question_item_html(view, voted, sort, answers)
     if shared is not None:  # as if not voted; the slot keeps what it takes to say otherwise
-        return shared.slot("question", (view, sort), default=html)
+        return shared.slot("question", (view, sort, answers), default=html)
     return Markup(html.replace(CSRF_PLACEHOLDER, context["csrf_token"]))  # noqa: S704 (autoescaped)
 
 
@@ -152,14 +161,18 @@ async def live_context(
     version: str | None = None,
     new_token: str | None = None,
 ) -> dict[str, Any]:
-    """The live part: this browser's questions and the public list, with the version they show.
+    """The live part: this browser's questions, the public list, and the commitments made at
+    the event (per candidate, and by the question they answer), with the version they show.
 
     With no voter, the part every visitor shares: nobody's votes, nobody's questions.
     """
     event_id = event.id or 0
     if version is None:  # read first: a change made meanwhile shows at the next check
         version = await questions.version(session=session, event_id=event_id)
+    made = await commitments.for_event(session=session, event_id=event_id)
     context = {
+        "commitment_groups": commitments.by_candidate(made),
+        "answers": commitments.by_question(made),
         "event": event,
         "version": version,
         "sort": sort,
@@ -342,9 +355,9 @@ async def _visitor_fill(
 
     def fill(slot: Slot) -> str:
         if slot.kind == "question":
-            view, sort = slot.value
+            view, sort, answers = slot.value
             if view.question.id in state.voted:
-                return question_item_html(view, True, sort)
+                return question_item_html(view, True, sort, answers)
             return slot.default
         if slot.kind == "mine":
             return mine_html

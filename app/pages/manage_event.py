@@ -1,5 +1,5 @@
 """The organizer's event page: the event, its candidates, what the services allow to be done
-with it now, and the cards other areas fill (attendance, questions; commitments next).
+with it now, and the cards other areas fill (attendance, questions, commitments).
 
 app/routers/manage_events.py serves it; every render of the page (after an error too) is
 composed here, so it shows the same cards each time.
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.i18n import gettext as _
 from app.labels import label
 from app.models import AgeGroup, Gender, User, utcnow
+from app.pages import commitments as commitment_pages
 from app.services import attendance, events, questions, scheduling
 from app.services.access import can_write_for_organization
 from app.services.events import EventListing
@@ -51,6 +52,9 @@ async def event_context(
         context["attendance"] = await attendance_card(session=session, event_id=event.id or 0)
         context["question_summary"] = await questions.question_counts(
             session=session, actor=user, event=event
+        )
+        context["commitment_card"] = await commitment_pages.card_context(
+            session=session, listing=item
         )
     return context
 

@@ -26,9 +26,11 @@ from app.deps import (
     SessionDep,
 )
 from app.models import Event, Question, QuestionStatus, User
+from app.models.commitments import CommitmentCreate
 from app.models.questions import QuestionMerge, QuestionModeration
+from app.pages import commitments as commitment_pages
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import events, moderation, questions
+from app.services import commitments, events, moderation, questions
 from app.services.errors import InvalidInput, NotAllowed, ServiceError
 from app.services.questions import QuestionView
 from app.templating import is_htmx, render
@@ -46,8 +48,11 @@ SUGGESTED = 2  # likely duplicates offered on a pending card as one-click merges
 async def moderation_page(
     request: Request, event: ModeratedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    """Pending, approved, answered and rejected questions, with every action on each."""
+    """Pending, approved, answered and rejected questions, with every action on each, and
+    the box to record a commitment (`saved`: the one just recorded, without JavaScript)."""
     context = await _queue_context(session, principal.user, event.id or 0)
+    saved = request.query_params.get("saved", "")
+    context |= await _box(session, event.id or 0, saved=int(saved) if saved.isdigit() else None)
     return render(request, "manage/questions/moderation.html", context, headers=NO_STORE)
 
 
@@ -106,6 +111,76 @@ async def _set_period(
     if not is_htmx(request):
         return see_other(f"/manage/events/{event_id}/questions")
     return await _queue_answer(request, db, actor, event_id)
+
+
+# --- recording a commitment, beside the queue ------------------------------------------------
+
+
+@router.post("/manage/events/{event_id}/commitments", name="record_commitment")
+async def record_commitment(
+    request: Request,
+    event: ModeratedEvent,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    db: DatabaseDep,
+) -> Response:
+    """Records what a candidate promised (app/services/commitments.py). htmx gets the box
+    again, for the next one (same candidate and question); a plain form a 303 to the page.
+    A refusal shows each message by its field, with everything typed kept."""
+    event_id = event.id or 0
+    values = form_values(await request.form())
+    try:
+        data = parse_input(CommitmentCreate, {**values, "event_id": event_id})
+        commitment = await commitments.record(session=session, actor=principal.user, data=data)
+    except NotAllowed as error:
+        raise HTTPException(status_code=403, detail=error.message) from error
+    except ServiceError as error:
+        await session.rollback()
+        errors = error.errors if isinstance(error, InvalidInput) else {"__all__": error.message}
+        return await _box_answer(
+            request, db, principal.user, event_id, values=values, errors=errors, status=422
+        )
+    await session.commit()
+    saved = commitment.id or 0
+    if not is_htmx(request):
+        return see_other(f"/manage/events/{event_id}/questions?saved={saved}#commitment-box")
+    keep = {k: values.get(k) for k in ("candidate_id", "question_id", "topic_id")}
+    return await _box_answer(request, db, principal.user, event_id, values=keep, saved=saved)
+
+
+async def _box(
+    session: AsyncSession,
+    event_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    saved: int | None = None,
+) -> dict[str, Any]:
+    listing = await events.get_event(session=session, event_id=event_id)
+    assert listing is not None  # its organizers were checked a moment ago; events stay
+    return await commitment_pages.box_context(
+        session=session, listing=listing, values=values, errors=errors, saved=saved
+    )
+
+
+async def _box_answer(
+    request: Request,
+    db: Database,
+    actor: User,
+    event_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    saved: int | None = None,
+    status: int = 200,
+) -> Response:
+    """The box alone for htmx, else the whole page; read in a read session of its own."""
+    async with db.read() as session:
+        context = await _box(session, event_id, values=values, errors=errors, saved=saved)
+        if not is_htmx(request):
+            context |= await _queue_context(session, actor, event_id)
+    template = "commitments/_box.html" if is_htmx(request) else "questions/moderation.html"
+    return render(request, f"manage/{template}", context, status_code=status, headers=NO_STORE)
 
 
 # --- one action per route, each a plain form that htmx enhances ------------------------------
@@ -265,6 +340,8 @@ async def _queue_answer(
     the write lock is not held while it renders."""
     async with db.read() as session:
         context = await _queue_context(session, actor, event_id, failed=failed)
+        if not is_htmx(request):
+            context |= await _box(session, event_id)
     template = "_queue.html" if is_htmx(request) else "moderation.html"
     return render(
         request, f"manage/questions/{template}", context, status_code=status, headers=NO_STORE

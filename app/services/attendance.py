@@ -455,11 +455,11 @@ def registrations_csv(registrations: list[Registration]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in registrations:
-        writer.writerow([_cell(getattr(r, column)) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(getattr(r, column)) for column in CSV_COLUMNS])
     return out.getvalue()
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, datetime) else str(getattr(value, "value", value))

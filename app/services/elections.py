@@ -226,6 +226,7 @@ async def list_candidates(
     session: AsyncSession,
     election_id: int | None = None,
     municipality_id: int | None = None,
+    party_id: int | None = None,
 ) -> list[CandidateListing]:
     """Candidates with their party, municipality and election, by name."""
     statement = (
@@ -241,6 +242,8 @@ async def list_candidates(
         statement = statement.where(col(Candidate.election_id) == election_id)
     if municipality_id is not None:
         statement = statement.where(col(Candidate.municipality_id) == municipality_id)
+    if party_id is not None:
+        statement = statement.where(col(Candidate.party_id) == party_id)
     rows = (await session.execute(statement)).all()
     return [CandidateListing(c, p, m, e) for c, p, m, e in rows]
 

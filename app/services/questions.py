@@ -24,6 +24,7 @@ from sqlmodel import col
 from app.i18n import gettext as _
 from app.models import (
     Candidate,
+    Commitment,
     Event,
     EventCandidate,
     EventStatus,
@@ -237,11 +238,13 @@ async def on_screen(*, session: AsyncSession, event_id: int) -> QuestionView | N
     return (await views(session=session, questions=[question]))[0] if question else None
 
 
-# The event's own state (status, last change, question period) and the count, last change and
-# votes of its questions: whatever a page shows of the questions changes one of them.
+# The event's own state (status, last change, question period), the count, last change and
+# votes of its questions, and the count and last change of its commitments: whatever a page
+# shows of the questions (and of the commitments that answer them) changes one of them.
 _E = Event.__table__.c  # type: ignore[attr-defined]
 _Q = Question.__table__.c  # type: ignore[attr-defined]
 _V = QuestionVote.__table__.c  # type: ignore[attr-defined]
+_C = Commitment.__table__.c  # type: ignore[attr-defined]
 _VERSION_COLUMNS = (
     _E.status,
     _E.updated_at,
@@ -249,6 +252,8 @@ _VERSION_COLUMNS = (
     func.count(_Q.id),
     func.max(_Q.updated_at),
     func.coalesce(func.sum(_Q.votes), 0),
+    select(func.count(_C.id)).where(_C.event_id == bindparam("event_id")).scalar_subquery(),
+    select(func.max(_C.updated_at)).where(_C.event_id == bindparam("event_id")).scalar_subquery(),
 )
 
 
