@@ -230,10 +230,10 @@ def purge_personal_data(
 
     Statuses, check-ins, gender and age group stay, so attendance figures still add up.
     """
-    from app.services import attendance
+    from app.services import registrants
 
     blanked = _with_session(
-        lambda session: attendance.purge_personal_data(session=session, older_than_days=older_than)
+        lambda session: registrants.purge_personal_data(session=session, older_than_days=older_than)
     )
     typer.echo(
         f"Blanked the names and contacts of {blanked} registrations "

@@ -16,8 +16,9 @@ from app.models import (
     RegistrationStatus,
 )
 from app.models.attendance import RegistrationCreate
-from app.services import attendance
+from app.services import attendance, checkins, registrants
 from app.services.errors import InvalidInput, NotAllowed, NotFound
+from app.services.tickets import CODE_ALPHABET, registration_by_token
 from tests.conftest import TEST_SECRET, World
 
 SOON = datetime.now(UTC) + timedelta(days=7)
@@ -88,7 +89,7 @@ async def test_places_then_waitlist_in_order(db: Database, world: World) -> None
     codes = {t.registration.code for t in tickets}
     assert len(codes) == 4
     assert all(len(c) == 7 and c[3] == "-" for c in codes)
-    assert all(set(c.replace("-", "")) <= set(attendance.CODE_ALPHABET) for c in codes)
+    assert all(set(c.replace("-", "")) <= set(CODE_ALPHABET) for c in codes)
 
 
 async def test_the_same_key_returns_the_same_registration(db: Database, world: World) -> None:
@@ -101,7 +102,7 @@ async def test_the_same_key_returns_the_same_registration(db: Database, world: W
     assert again.token == first.token
     assert await statuses(db, event_id) == {"confirmed": 1}
     async with db.read() as s:
-        found = await attendance.registration_by_token(session=s, token=first.token)
+        found = await registration_by_token(session=s, token=first.token)
     assert found is not None
     assert found.id == first.registration.id
     assert found.token_hash != first.token
@@ -150,7 +151,7 @@ async def test_cancelling_promotes_the_first_in_line_once(db: Database, world: W
     event_id = await make_event(db, world)
     a, _b, c, d = [await register(db, event_id, n) for n in "ABCD"]
     async with db.write() as s:
-        registration = await attendance.registration_by_token(session=s, token=a.token)
+        registration = await registration_by_token(session=s, token=a.token)
         assert registration is not None
         promoted = await attendance.cancel(session=s, registration=registration)
         await s.commit()
@@ -158,7 +159,7 @@ async def test_cancelling_promotes_the_first_in_line_once(db: Database, world: W
     assert promoted.id == c.registration.id
     assert promoted.promoted_at is not None
     async with db.write() as s:
-        registration = await attendance.registration_by_token(session=s, token=a.token)
+        registration = await registration_by_token(session=s, token=a.token)
         assert registration is not None
         assert await attendance.cancel(session=s, registration=registration) is None  # twice
         await s.commit()
@@ -185,7 +186,7 @@ async def test_concurrent_cancellations_promote_exactly_the_freed_places(
 
     async def cancel(token: str) -> None:
         async with db.write() as s:
-            registration = await attendance.registration_by_token(session=s, token=token)
+            registration = await registration_by_token(session=s, token=token)
             assert registration is not None
             await attendance.cancel(session=s, registration=registration)
             await s.commit()
@@ -213,21 +214,21 @@ async def test_check_in_by_code_and_twice(db: Database, world: World) -> None:
     ticket = await register(db, event_id)
     typed = ticket.registration.code.lower().replace("-", " ")
     async with db.write() as s:
-        first = await attendance.check_in(
+        first = await checkins.check_in(
             session=s, actor=world.organizer, event_id=event_id, code=typed
         )
         await s.commit()
     assert not first.already
     async with db.write() as s:
-        second = await attendance.check_in(
+        second = await checkins.check_in(
             session=s, actor=world.organizer, event_id=event_id, code=ticket.registration.code
         )
         with pytest.raises(NotFound):
-            await attendance.check_in(
+            await checkins.check_in(
                 session=s, actor=world.organizer, event_id=event_id, code="AAA-AAA"
             )
         with pytest.raises(NotAllowed):
-            await attendance.check_in(
+            await checkins.check_in(
                 session=s,
                 actor=world.other_organizer,
                 event_id=event_id,
@@ -241,7 +242,7 @@ async def test_walk_ins_count_and_figures(db: Database, world: World) -> None:
     event_id = await make_event(db, world, capacity=1)
     await register(db, event_id)
     async with db.write() as s:
-        walk = await attendance.walk_in(
+        walk = await checkins.walk_in(
             session=s,
             actor=world.organizer,
             event_id=event_id,
@@ -263,10 +264,10 @@ async def test_csv_has_a_bom_and_defuses_formulas(db: Database, world: World) ->
     await register(db, event_id, "Çlirim Ëngjëlli")
     await register(db, event_id, '=HYPERLINK("http://x")')
     async with db.read() as s:
-        rows = await attendance.list_registrations(
+        rows = await registrants.list_registrations(
             session=s, actor=world.organizer, event_id=event_id
         )
-    text = attendance.registrations_csv(rows)
+    text = registrants.registrations_csv(rows)
     assert text.startswith("\ufeffcode,name,")
     assert "Çlirim Ëngjëlli" in text
     assert "'=HYPERLINK" in text
@@ -285,7 +286,7 @@ async def test_purge_blanks_people_of_old_events_and_keeps_counts(
     recent = await make_event(db, world, title="I ri", venue="Tjetër")
     await register(db, recent, "Besa")
     async with db.write() as s:
-        blanked = await attendance.purge_personal_data(
+        blanked = await registrants.purge_personal_data(
             session=s, older_than_days=30, now=datetime.now(UTC) + timedelta(days=31)
         )
         await s.commit()

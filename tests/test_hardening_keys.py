@@ -17,7 +17,7 @@ from app.db import Database
 from app.models import Event, EventKind, EventStatus, Registration
 from app.models.attendance import RegistrationCreate
 from app.security import hash_token
-from app.services import attendance
+from app.services import attendance, tickets
 from app.services.errors import InvalidInput
 from tests.conftest import TEST_SECRET, Browser, World, alembic_config
 
@@ -162,10 +162,10 @@ async def test_neither_the_key_nor_the_ticket_can_be_read_from_the_database(
     for secret_thing in (key, token):
         assert not any(secret_thing in value for value in values), secret_thing
     # what is stored are keyed hashes: without the secret key they say nothing
-    assert row.idempotency_key_hash == attendance.key_hash(
+    assert row.idempotency_key_hash == tickets.key_hash(
         secret=TEST_SECRET, event_id=event_id, idempotency_key=key
     )
-    assert row.idempotency_key_hash != attendance.key_hash(
+    assert row.idempotency_key_hash != tickets.key_hash(
         secret="another-secret-" + "y" * 30, event_id=event_id, idempotency_key=key
     )
     assert len(row.request_fingerprint or "") == 64

@@ -36,7 +36,7 @@ from app.models import (
     Registration,
     RegistrationStatus,
 )
-from app.services import attendance
+from app.services import tickets
 from tests.conftest import alembic_config, make_settings
 
 pytestmark = pytest.mark.load
@@ -335,7 +335,7 @@ async def test_retries_with_the_same_idempotency_key_register_once(
     rows = await registrations_in_database(server, event_id)
     assert len(rows) == 20
     assert {r.idempotency_key_hash for r in rows} == {
-        attendance.key_hash(secret=SERVER_SECRET, event_id=event_id, idempotency_key=key)
+        tickets.key_hash(secret=SERVER_SECRET, event_id=event_id, idempotency_key=key)
         for key in keys
     }
     assert Counter(r.status.value for r in rows) == {"confirmed": 10, "waitlisted": 10}

@@ -25,7 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.models.attendance import RegistrationCreate
-from app.services import attendance
+from app.services import attendance, checkins, registrants
 from tests.conftest import TEST_SECRET, Browser, World
 
 HTMX = {"HX-Request": "true"}
@@ -205,7 +205,7 @@ async def test_the_csv_opens_in_excel_with_albanian_letters_and_no_formulas(
     assert "no-store" in response.headers["cache-control"]
     assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == list(attendance.CSV_COLUMNS)
+    assert rows[0] == list(registrants.CSV_COLUMNS)
     names = [row[1] for row in rows[1:]]
     assert "Çlirim Ëngjëlli" in names
     assert '\'=HYPERLINK("http://evil.example","kliko")' in names
@@ -323,7 +323,7 @@ async def test_the_counts_fragment_matches_the_database(client: Browser, world: 
     event_id = await make_event(db, world, capacity=2)
     people = [await register(db, event_id, f"Qytetar/e {n}") for n in range(3)]
     async with db.write() as s:
-        await attendance.check_in(
+        await checkins.check_in(
             session=s, actor=world.organizer, event_id=event_id, code=people[0].code
         )
         await s.commit()
@@ -362,7 +362,7 @@ async def test_the_closing_report_is_prefilled_with_who_came(
     ]
     async with db.write() as s:
         for person in people[:3]:
-            await attendance.check_in(
+            await checkins.check_in(
                 session=s, actor=world.organizer, event_id=event_id, code=person.code
             )
         await s.commit()
@@ -402,7 +402,7 @@ async def test_purge_personal_data_blanks_old_events_only(
         )
         await register(db, event_id, "Mimoza Hoxha", now=then, email="m@example.org")
         async with db.write() as s:
-            await attendance.check_in(
+            await checkins.check_in(
                 session=s, actor=world.organizer, event_id=event_id, code=came.code
             )
             await s.commit()

@@ -19,7 +19,7 @@ from app.models.attendance import (
     RegistrationDetail,
     RegistrationPublic,
 )
-from app.services import attendance, ratelimit
+from app.services import attendance, checkins, ratelimit, registrants, tickets
 
 router = APIRouter(prefix="/api/v1", tags=["attendance"])
 
@@ -45,7 +45,7 @@ async def register(
     idempotency_key: Annotated[
         str | None,
         Header(
-            pattern=rf"^{attendance.KEY_PATTERN.pattern}$",
+            pattern=rf"^{tickets.KEY_PATTERN.pattern}$",
             description="20 to 64 random URL-safe characters (A-Z, a-z, 0-9, - and _), "
             "new for each registration.",
         ),
@@ -87,7 +87,7 @@ async def list_registrations(
     event_id: int, principal: CurrentPrincipal, session: SessionDep
 ) -> list[RegistrationDetail]:
     """Every registration of the event, personal data included: its organizers only."""
-    rows = await attendance.list_registrations(
+    rows = await registrants.list_registrations(
         session=session, actor=principal.user, event_id=event_id
     )
     return [RegistrationDetail.model_validate(r, from_attributes=True) for r in rows]
@@ -103,7 +103,7 @@ async def check_in(
     event_id: int, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
 ) -> RegistrationDetail:
     """Checks in the holder of `code`; checking in twice is not an error (see checked_in_at)."""
-    result = await attendance.check_in(
+    result = await checkins.check_in(
         session=session, actor=principal.user, event_id=event_id, code=data.code
     )
     await session.commit()
@@ -118,7 +118,7 @@ async def check_in(
 )
 async def cancel(token: str, session: SessionDep) -> RegistrationPublic:
     """Cancels with the citizen's private token; the first on the waitlist takes the place."""
-    registration = await attendance.registration_by_token(session=session, token=token)
+    registration = await tickets.registration_by_token(session=session, token=token)
     if registration is None:
         raise HTTPException(status_code=404, detail=_("No such registration."))
     await attendance.cancel(session=session, registration=registration)

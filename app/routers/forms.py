@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from app.i18n import gettext as _
 from app.security import CSRF_FORM_FIELD
-from app.services.errors import InvalidInput
+from app.services.errors import InvalidInput, NotAllowed
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -58,6 +58,27 @@ def parse_input(model: type[T], values: dict[str, Any]) -> T:
             field = str(item["loc"][0]) if item["loc"] else "__all__"
             errors.setdefault(field, _error_message(item))
         raise InvalidInput(errors) from error
+
+
+def parse_update(model: type[T], values: dict[str, Any], *, required: tuple[str, ...]) -> T:
+    """parse_input for an edit form: a field the form always sends may not be left empty."""
+    errors = {name: _("This field is required.") for name in required if values.get(name) is None}
+    try:
+        data = parse_input(model, values)
+    except InvalidInput as error:
+        raise InvalidInput({**error.errors, **errors}) from error
+    if errors:
+        raise InvalidInput(errors)
+    return data
+
+
+def refusal(
+    error: InvalidInput | NotAllowed, *, field: str = "__all__"
+) -> tuple[dict[str, str], int]:
+    """The messages to show on the form (a refusal next to `field`), and the status to answer."""
+    if isinstance(error, InvalidInput):
+        return error.errors, 400
+    return {error.field or field: error.message}, 403
 
 
 def _error_message(item: Any) -> str:

@@ -3,8 +3,8 @@ walk-ins, and the live counts fragment.
 
 Registrations are personal data: every route here is for the organizing organization and
 network admins only, checked (404, then 403; app/deps.py) before any input is read. The domain
-logic is app/services/attendance.py; these handlers only parse input and render. The attendance
-card of the organizer's event page is app/pages/manage_event.py.
+logic is app/services/ (attendance, checkins, registrants, tickets); these handlers only parse
+input and render. The attendance card of the organizer's event page is app/pages/manage_event.py.
 """
 
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from app.labels import label
 from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import attendance
+from app.services import attendance, checkins, registrants, tickets
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.templating import is_htmx, render
 
@@ -59,7 +59,7 @@ async def registrations(
 ) -> Response:
     """Every registration, by status tab and search; htmx swaps only the results."""
     status = status if status in STATUS_TABS else ""
-    rows = await attendance.list_registrations(
+    rows = await registrants.list_registrations(
         session=session,
         actor=principal.user,
         event_id=event.id or 0,
@@ -86,11 +86,11 @@ async def registrations_csv(
     event: RegistrationsEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """All registrations as a spreadsheet (UTF-8 with a BOM, so Excel shows ë and ç)."""
-    rows = await attendance.list_registrations(
+    rows = await registrants.list_registrations(
         session=session, actor=principal.user, event_id=event.id or 0
     )
     return Response(
-        attendance.registrations_csv(rows).encode("utf-8"),
+        registrants.registrations_csv(rows).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="registrations-{event.id}.csv"',
@@ -113,8 +113,8 @@ async def checkin_desk(
     """The desk at the door; after a walk-in without JavaScript, says who was let in."""
     result = None
     if walk_in:
-        code = attendance.normalize_code(walk_in)
-        found = await attendance.list_registrations(
+        code = tickets.normalize_code(walk_in)
+        found = await registrants.list_registrations(
             session=session, actor=principal.user, event_id=event.id or 0, query=code
         )
         match = next((r for r in found if r.code == code), None)
@@ -131,9 +131,9 @@ async def checkin(
     if not typed:
         result = DeskResult("missing", message=_("Type the code from the ticket."))
         return await _desk_answer(request, session, event, result, status=400)
-    code = attendance.normalize_code(typed)[:16]
+    code = tickets.normalize_code(typed)[:16]
     try:
-        done = await attendance.check_in(
+        done = await checkins.check_in(
             session=session, actor=principal.user, event_id=event.id or 0, code=code
         )
     except NotAllowed as error:
@@ -161,7 +161,7 @@ async def walk_in(
         data = parse_input(
             RegistrationCreate, {k: v for k, v in values.items() if k in WALK_IN_FIELDS}
         )
-        registration = await attendance.walk_in(
+        registration = await checkins.walk_in(
             session=session, actor=principal.user, event_id=event_id, data=data
         )
     except NotAllowed as error:

@@ -22,7 +22,7 @@ from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
 from app.qr import qr_svg
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import attendance, events, ratelimit
+from app.services import attendance, events, ratelimit, tickets
 from app.services.errors import Conflict, InvalidInput
 from app.services.ratelimit import RateLimited
 from app.templating import is_htmx, render
@@ -178,7 +178,7 @@ async def _registration(
     """The registration the ticket's link opens, or the private 404."""
     return await private.lookup(
         request,
-        attendance.registration_by_token(session=session, token=token),
+        tickets.registration_by_token(session=session, token=token),
         missing=_("We could not find this ticket."),
     )
 

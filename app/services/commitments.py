@@ -45,9 +45,9 @@ from app.models.commitments import CommitmentCreate, CommitmentEdit
 from app.models.events import PUBLIC_EVENT_STATUSES
 from app.services import audit
 from app.services.access import require_event_writer
-from app.services.attendance import csv_cell
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.questions import is_public
+from app.services.registrants import csv_cell
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""At the door: checking in the holder of a code, and registering walk-ins in one step."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.i18n import gettext as _
+from app.models import Registration, RegistrationSource, RegistrationStatus, User, utcnow
+from app.models.attendance import RegistrationCreate
+from app.security import hash_token
+from app.services import audit
+from app.services.access import require_event_writer
+from app.services.attendance import lock_event
+from app.services.errors import Conflict, NotFound
+from app.services.tickets import add_with_code, normalize_code
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    registration: Registration
+    already: bool
+
+
+async def check_in(
+    *, session: AsyncSession, actor: User, event_id: int, code: str, now: datetime | None = None
+) -> CheckIn:
+    """Marks the holder of `code` as present; a second scan says when they came in."""
+    event = await lock_event(session, event_id)
+    require_event_writer(actor, event)
+    registration = await session.scalar(
+        select(Registration).where(
+            col(Registration.event_id) == event_id,
+            col(Registration.code) == normalize_code(code),
+        )
+    )
+    if registration is None:
+        raise NotFound(_("No registration with this code for this event."))
+    if registration.status == RegistrationStatus.cancelled:
+        raise Conflict(_("This registration was cancelled."), field="code")
+    if registration.checked_in_at is not None:
+        return CheckIn(registration, already=True)
+    registration.checked_in_at = now or utcnow()
+    if registration.status == RegistrationStatus.waitlisted:
+        # let in at the door: they hold a place now
+        registration.status = RegistrationStatus.confirmed
+        registration.promoted_at = registration.checked_in_at
+    audit.record(
+        session=session,
+        user=actor,
+        action="registration.check_in",
+        entity_id=registration.id,
+    )
+    return CheckIn(registration, already=False)
+
+
+async def walk_in(
+    *,
+    session: AsyncSession,
+    actor: User,
+    event_id: int,
+    data: RegistrationCreate,
+    now: datetime | None = None,
+) -> Registration:
+    """Someone who came without registering: registered and checked in, in one step."""
+    event = await lock_event(session, event_id)
+    require_event_writer(actor, event)
+    now = now or utcnow()
+    registration = await add_with_code(
+        session,
+        Registration(
+            event_id=event_id,
+            name=data.name,
+            phone=data.phone,
+            email=data.email,
+            gender=data.gender,
+            age_group=data.age_group,
+            status=RegistrationStatus.confirmed,
+            source=RegistrationSource.walk_in,
+            code="",
+            token_hash=hash_token(secrets.token_urlsafe(32)),
+            consent_at=now if data.consent else None,
+            checked_in_at=now,
+            created_at=now,
+        ),
+    )
+    audit.record(
+        session=session,
+        user=actor,
+        action="registration.walk_in",
+        entity_id=registration.id,
+    )
+    return registration
