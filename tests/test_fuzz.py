@@ -128,7 +128,7 @@ def test_the_api_answers_as_its_document_says(
     kinds: list[str] = []
     try:
         case.call_and_validate(headers=headers or None)
-    except Exception as error:
+    except (Exception, BaseExceptionGroup) as error:
         found = getattr(error, "exceptions", [error])
         kinds = [getattr(e, "title", type(e).__name__) for e in found]
     with open(REPORT, "a") as report:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Input, UTCDateTime, enum_type, utcnow
+from app.models.base import Id, Input, UTCDateTime, enum_type, utcnow
 
 
 class Confirmation(enum.StrEnum):
@@ -56,12 +56,17 @@ class Commitment(CommitmentBase, table=True):
 class CommitmentCreate(CommitmentBase, Input):
     """A commitment as the organizer records it: the candidate's words, at an event."""
 
+    candidate_id: Id
+    event_id: Id
+    question_id: Id | None = None
+    topic_id: Id | None = None
+
 
 class CommitmentUpdate(Input):
     """A partial change: only the fields sent are changed (candidate and event stay)."""
 
-    question_id: int | None = None
-    topic_id: int | None = None
+    question_id: Id | None = None
+    topic_id: Id | None = None
     text: str | None = Field(default=None, min_length=1, max_length=5_000)
     target: str | None = Field(default=None, max_length=1_000)
     deadline: date | None = None

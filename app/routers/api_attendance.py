@@ -13,6 +13,7 @@ from app.api_answers import (
 )
 from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep, client_ip
 from app.i18n import gettext as _
+from app.models import Id
 from app.models.attendance import (
     CheckInRequest,
     RegistrationCreate,
@@ -35,7 +36,7 @@ router = APIRouter(prefix="/api/v1", tags=["attendance"])
     dependencies=NO_STORE,
 )
 async def register(
-    event_id: int,
+    event_id: Id,
     data: RegistrationCreate,
     request: Request,
     response: Response,
@@ -84,7 +85,7 @@ async def register(
     dependencies=NO_STORE,
 )
 async def list_registrations(
-    event_id: int, principal: CurrentPrincipal, session: SessionDep
+    event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> list[RegistrationDetail]:
     """Every registration of the event, personal data included: its organizers only."""
     rows = await attendance.list_registrations(
@@ -100,7 +101,7 @@ async def list_registrations(
     dependencies=NO_STORE,
 )
 async def check_in(
-    event_id: int, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
+    event_id: Id, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
 ) -> RegistrationDetail:
     """Checks in the holder of `code`; checking in twice is not an error (see checked_in_at)."""
     result = await attendance.check_in(
