@@ -266,3 +266,30 @@ async def test_a_405_names_every_method_the_path_takes(citizen: Browser) -> None
     page = await citizen.request("DELETE", "/events")
     assert page.status_code == 405
     assert page.headers["allow"] == "GET, HEAD"
+
+
+# --- 413 and 503 are documented ----------------------------------------------------------------
+
+
+async def test_the_document_declares_413_and_503_where_they_can_come(app, citizen: Browser) -> None:  # type: ignore[no-untyped-def]
+    document = app.openapi()
+    wrong = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            if path.startswith("/api/") and "Retry-After" not in responses.get("503", {}).get(
+                "headers", {}
+            ):
+                wrong.append(f"{method} {path}: no 503 with Retry-After")
+            if "requestBody" in operation and "413" not in responses:
+                wrong.append(f"{method} {path}: takes a body, no 413")
+    assert not wrong, "\n".join(wrong)
+    health = document["paths"]["/healthz"]["get"]["responses"]["503"]
+    assert health["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Health"
+    }
+    big = await citizen.post(
+        "/api/v1/events", content=b"x" * 2_000_000, headers={"Content-Type": "application/json"}
+    )
+    assert big.status_code == 413
+    assert "413" in document["paths"]["/api/v1/events"]["post"]["responses"]

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from app.api_answers import (
     NO_STORE_WHEN_SIGNED_IN,
     OPTIONAL_TOKEN,
+    PUBLIC,
     PUBLIC_ITEM,
     PUBLIC_LIST,
     SIGNED_IN_CREATE,
@@ -36,19 +37,19 @@ from app.services import elections, events, scheduling
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
 
-@router.get("/municipalities", response_model=list[MunicipalityPublic])
+@router.get("/municipalities", response_model=list[MunicipalityPublic], responses=PUBLIC)
 async def list_municipalities(session: SessionDep) -> list[MunicipalityPublic]:
     rows = await elections.list_municipalities(session=session)
     return [MunicipalityPublic.model_validate(m, from_attributes=True) for m in rows]
 
 
-@router.get("/organizations", response_model=list[OrganizationPublic])
+@router.get("/organizations", response_model=list[OrganizationPublic], responses=PUBLIC)
 async def list_organizations(session: SessionDep) -> list[OrganizationPublic]:
     rows = await elections.list_organizations(session=session)
     return [OrganizationPublic.model_validate(o, from_attributes=True) for o in rows]
 
 
-@router.get("/elections", response_model=list[ElectionPublic])
+@router.get("/elections", response_model=list[ElectionPublic], responses=PUBLIC)
 async def list_elections(session: SessionDep) -> list[ElectionPublic]:
     rows = await elections.list_elections(session=session)
     return [_election(row) for row in rows]
@@ -75,7 +76,7 @@ def _election(row: elections.ElectionWithMunicipalities) -> ElectionPublic:
     )
 
 
-@router.get("/parties", response_model=list[PartyPublic])
+@router.get("/parties", response_model=list[PartyPublic], responses=PUBLIC)
 async def list_parties(session: SessionDep) -> list[PartyPublic]:
     rows = await elections.list_parties(session=session)
     return [PartyPublic.model_validate(p, from_attributes=True) for p in rows]
