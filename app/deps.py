@@ -221,8 +221,9 @@ async def public_event(event_id: Id, session: SessionDep) -> EventListing:
 
 
 class EventOrganizers:
-    """The event of the path, for its organizing organization and admins only: 404 unknown,
-    403 others, the 403 page saying `refusal()` (the area's own words) if given."""
+    """The event of the path, for its organizing organization and admins only: 404 unknown
+    (or another organization's draft), 403 others, the 403 page saying `refusal()` (the
+    area's own words) if given."""
 
     def __init__(self, refusal: Callable[[], str] | None = None) -> None:
         self.refusal = refusal
@@ -231,8 +232,8 @@ class EventOrganizers:
         self, event_id: Id, principal: CurrentPrincipal, session: SessionDep
     ) -> Event:
         event = await session.get(Event, event_id)
-        if event is None:
-            raise HTTPException(status_code=404)
+        if event is None or not events.is_visible(event, principal.user):
+            raise HTTPException(status_code=404)  # another organization's draft: none for them
         self.require(principal.user, event)
         return event
 
@@ -258,6 +259,8 @@ async def moderated_question(
         raise HTTPException(status_code=404)
     event = await session.get(Event, question.event_id)
     assert event is not None  # foreign key
+    if not events.is_visible(event, principal.user):
+        raise HTTPException(status_code=404)
     _moderators.require(principal.user, event)
     return question
 

@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Public forums with candidates, citizens' questions, commitments and "
         "social contracts.",
         lifespan=_lifespan,
-        dependencies=[Depends(refuse_nul), Depends(verify_csrf)],
+        dependencies=[Depends(verify_csrf), Depends(refuse_nul)],
         docs_url=None,
         redoc_url=None,
     )

@@ -11,7 +11,14 @@ from app.api_answers import (
     SIGNED_IN_READ,
     SIGNED_IN_WRITE,
 )
-from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep, client_ip
+from app.deps import (
+    CurrentPrincipal,
+    DatabaseDep,
+    OrganizedEvent,
+    SessionDep,
+    SettingsDep,
+    client_ip,
+)
 from app.i18n import gettext as _
 from app.models import Id
 from app.models.attendance import (
@@ -85,11 +92,12 @@ async def register(
     dependencies=NO_STORE,
 )
 async def list_registrations(
-    event_id: Id, principal: CurrentPrincipal, session: SessionDep
+    organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> list[RegistrationDetail]:
-    """Every registration of the event, personal data included: its organizers only."""
+    """Every registration of the event, personal data included: its organizers only (another
+    organization's draft is not found)."""
     rows = await attendance.list_registrations(
-        session=session, actor=principal.user, event_id=event_id
+        session=session, actor=principal.user, event_id=organized.id or 0
     )
     return [RegistrationDetail.model_validate(r, from_attributes=True) for r in rows]
 

@@ -197,7 +197,11 @@ async def _event_or_404(session: AsyncSession, event_id: int) -> events.EventLis
 async def event_page(
     request: Request, event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
+    """Any organizer reads a public event's page; a draft only its organization (and admins):
+    for the others it is not found, as an unknown event."""
     item = await _event_or_404(session, event_id)
+    if not events.is_visible(item.event, principal.user):
+        raise HTTPException(status_code=404)
     context = await event_context(session=session, item=item, user=principal.user)
     return render(request, "manage/events/detail.html", context)
 
@@ -223,8 +227,9 @@ def _local_input(value: datetime) -> str:
 
 @router.post("/{event_id}", name="update_event")
 async def update_event(
-    request: Request, event_id: Id, principal: CurrentPrincipal, session: SessionDep
+    request: Request, organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
+    event_id = organized.id or 0
     values = form_values(await request.form(), lists=["candidate_ids"])
     changes = {
         k: v for k, v in _event_fields(values).items() if k not in {"organization_id", "status"}
@@ -248,9 +253,11 @@ async def update_event(
 
 @router.post("/{event_id}/status", name="change_event_status")
 async def change_status(
-    request: Request, event_id: Id, principal: CurrentPrincipal, session: SessionDep
+    request: Request, organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    """Publish, back to draft, cancel (with a reason), reinstate, or mark held with a report."""
+    """Publish, back to draft, cancel (with a reason), reinstate, or mark held with a report;
+    who may is settled (OrganizedEvent) before the form is read."""
+    event_id = organized.id or 0
     values = form_values(await request.form())
     fields = (
         "status",
