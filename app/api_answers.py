@@ -25,6 +25,7 @@ class Problem(BaseModel):
 
 
 _WHY = {
+    400: "The body cannot be read as the declared content type (malformed JSON or form).",
     401: "No valid API token (or session): missing, unknown or revoked.",
     403: "Not allowed for this account; or a cookie-authorized request without its CSRF token.",
     404: "No such thing, or not one this caller may see.",
@@ -53,13 +54,13 @@ def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
 PUBLIC = answers()  # no input at all
 PUBLIC_LIST = answers(422)  # query parameters only
 PUBLIC_ITEM = answers(401, 404, 422)  # an optional token may be refused (401)
-# 413: a route that takes a body refuses one above the limit (app/limits.py)
-CITIZEN_WRITE = answers(403, 404, 409, 413, 422, 429)  # rate limited; CSRF when a cookie is sent
+# a route that takes a body: 400 when it cannot be parsed, 413 above the limit (app/limits.py)
+CITIZEN_WRITE = answers(400, 403, 404, 409, 413, 422, 429)  # rate limited; CSRF with a cookie
 CITIZEN_CANCEL = answers(403, 404, 422)
 SIGNED_IN = answers(401)
 SIGNED_IN_READ = answers(401, 403, 404, 422)
-SIGNED_IN_CREATE = answers(401, 403, 409, 413, 422)
-SIGNED_IN_WRITE = answers(401, 403, 404, 409, 413, 422)
+SIGNED_IN_CREATE = answers(400, 401, 403, 409, 413, 422)
+SIGNED_IN_WRITE = answers(400, 401, 403, 404, 409, 413, 422)
 
 # a route that answers everyone, and more to an organizer's token: anonymous or bearer
 OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}]}

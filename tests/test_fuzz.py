@@ -16,6 +16,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import select
 
 from app import demo
@@ -28,6 +29,10 @@ from tests.conftest import alembic_config, make_settings
 pytestmark = pytest.mark.fuzz
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+# Every check runs but "schema-valid data is accepted": the rules that need the database or
+# several fields (an event ends after it starts, the municipality votes in the election, a held
+# event is not edited, consent is given) answer 422 to data the document alone calls valid.
+EXCLUDED = [positive_data_acceptance]
 REPORT = os.environ.get("FUZZ_REPORT")
 
 
@@ -122,16 +127,21 @@ def test_the_api_answers_as_its_document_says(
     case: schemathesis.Case, headers: dict[str, str]
 ) -> None:
     if not REPORT:
-        case.call_and_validate(headers=headers or None)
+        case.call_and_validate(headers=headers or None, excluded_checks=EXCLUDED)
         return
     # measuring (FUZZ_REPORT=file): every case runs, each failure is written down, none raised
     kinds: list[str] = []
+    why: list[str] = []
+    answer = ""
     try:
-        case.call_and_validate(headers=headers or None)
+        response = case.call(headers=headers or None)
+        answer = f"{response.status_code} {response.text[:200]}"
+        case.validate_response(response, excluded_checks=EXCLUDED)
     except (Exception, BaseExceptionGroup) as error:
         found = getattr(error, "exceptions", [error])
         kinds = [getattr(e, "title", type(e).__name__) for e in found]
+        why = [f"{getattr(e, 'message', e)}"[:300] + f" | {answer}" for e in found]
     with open(REPORT, "a") as report:
         label = f"{case.operation.method.upper()} {case.operation.path}"
-        line = {"operation": label, "token": bool(headers), "failures": kinds}
+        line = {"operation": label, "token": bool(headers), "failures": kinds, "why": why}
         report.write(json.dumps(line) + "\n")

@@ -1,13 +1,14 @@
 """What every table shares: the constraint naming convention, UTC timestamps, string enums."""
 
 import enum
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import SQLModel
 
@@ -91,8 +92,21 @@ def no_nul(value: Any) -> Any:
     return value
 
 
+def iso_text(value: Any) -> Any:
+    """A date and time as ISO 8601 text (not a number of seconds, not a bare date)."""
+    if isinstance(value, datetime) or (
+        isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value)
+    ):
+        return value
+    raise PydanticCustomError(
+        "datetime_format", "Give a date and a time such as 2030-05-12T18:00 (an offset may follow)."
+    )
+
+
+# A datetime as ISO 8601 text, as the document says (format date-time)
+IsoDatetime = Annotated[datetime, BeforeValidator(iso_text)]
 # A datetime in API and form input: any offset, or none (then Europe/Tirane); always UTC after.
-LocalDatetime = Annotated[datetime, AfterValidator(as_utc)]
+LocalDatetime = Annotated[IsoDatetime, AfterValidator(as_utc)]
 
 
 class Input(SQLModel):

@@ -9,7 +9,16 @@ from pydantic import AfterValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Id, Input, LocalDatetime, UTCDateTime, as_utc, enum_type, utcnow
+from app.models.base import (
+    Id,
+    Input,
+    IsoDatetime,
+    LocalDatetime,
+    UTCDateTime,
+    as_utc,
+    enum_type,
+    utcnow,
+)
 
 
 class EventKind(enum.StrEnum):
@@ -124,7 +133,7 @@ def _in_event_years(value: datetime) -> datetime:
 
 
 # a time an event starts or ends: its year bounded before it is turned into UTC
-EventTime = Annotated[datetime, AfterValidator(_in_event_years), AfterValidator(as_utc)]
+EventTime = Annotated[IsoDatetime, AfterValidator(_in_event_years), AfterValidator(as_utc)]
 
 
 class EventCreate(EventBase, Input):
