@@ -293,3 +293,18 @@ async def test_the_document_declares_413_and_503_where_they_can_come(app, citize
     )
     assert big.status_code == 413
     assert "413" in document["paths"]["/api/v1/events"]["post"]["responses"]
+
+
+async def test_a_time_is_iso_text_not_a_number(
+    citizen: Browser, world: World, db: Database
+) -> None:
+    for bound in ["0", "1700000000", "2030-05-12", "true"]:
+        response = await citizen.get(f"/api/v1/events?to={bound}")
+        assert response.status_code == 422, bound
+    event_id = await public_event(db, world)
+    headers = await bearer(db, world)
+    patched = await citizen.patch(
+        f"/api/v1/events/{event_id}", json={"starts_at": 1900000000}, headers=headers
+    )
+    assert patched.status_code == 422
+    assert patched.json()["detail"][0]["loc"] == ["body", "starts_at"]
