@@ -33,7 +33,7 @@ test: install lint  ## the whole suite: lint, types, unit, database, browser
 	$(BIN)/pytest
 
 test-fast: install  ## the edit-test loop: SQLite only, no load tests, no browser, no lint
-	$(BIN)/pytest -m "not postgres and not load and not e2e"
+	$(BIN)/pytest -m "not postgres and not load and not e2e and not fuzz"
 
 lint: install
 	$(BIN)/ruff check .

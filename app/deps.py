@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import Database
 from app.i18n import gettext as _
-from app.models import Event, Question, Role, User
+from app.models import Event, Id, Question, Role, User
 from app.security import (
     CSRF_FORM_FIELD,
     CSRF_HEADER,
@@ -159,6 +160,34 @@ CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 AdminPrincipal = Annotated[Principal, Depends(require_admin)]
 
 
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul(request: Request) -> None:
+    """No text with a NUL character gets in, on any engine (PostgreSQL cannot store one): the
+    path, the query and the form fields are read here, once; JSON bodies by app.models.Input."""
+    errors: list[dict[str, object]] = []
+    if NUL in request.url.path or NUL in request.scope.get("path", ""):
+        errors.append({"loc": ("path",), "type": "nul_character"})
+    errors += [
+        {"loc": ("query", name), "type": "nul_character"}
+        for name, value in request.query_params.multi_items()
+        if NUL in name or NUL in value
+    ]
+    api = request.url.path.startswith("/api/")  # JSON bodies: app.models.Input reads them
+    if not api and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        form = await request.form()
+        errors += [
+            {"loc": ("body", name), "type": "nul_character"}
+            for name, value in form.multi_items()
+            if NUL in name or (isinstance(value, str) and NUL in value)
+        ]
+    if errors:
+        message = "Text may not contain a NUL character."
+        raise RequestValidationError([{**e, "msg": message, "input": None} for e in errors])
+
+
 async def verify_csrf(request: Request, settings: SettingsDep) -> None:
     """Refuses an unsafe request that a cookie authorizes unless it proves it came from us."""
     if not needs_csrf_check(request):
@@ -184,7 +213,7 @@ async def verify_csrf(request: Request, settings: SettingsDep) -> None:
 # thing (or it is not for this visitor to know of), 403 when it is someone else's.
 
 
-async def public_event(event_id: int, session: SessionDep) -> EventListing:
+async def public_event(event_id: Id, session: SessionDep) -> EventListing:
     """A published event, for anyone (drafts are nobody's business but their organizers')."""
     try:
         return await events.visible_event(session=session, event_id=event_id)
@@ -193,18 +222,19 @@ async def public_event(event_id: int, session: SessionDep) -> EventListing:
 
 
 class EventOrganizers:
-    """The event of the path, for its organizing organization and admins only: 404 unknown,
-    403 others, the 403 page saying `refusal()` (the area's own words) if given."""
+    """The event of the path, for its organizing organization and admins only: 404 unknown
+    (or another organization's draft), 403 others, the 403 page saying `refusal()` (the
+    area's own words) if given."""
 
     def __init__(self, refusal: Callable[[], str] | None = None) -> None:
         self.refusal = refusal
 
     async def __call__(
-        self, event_id: int, principal: CurrentPrincipal, session: SessionDep
+        self, event_id: Id, principal: CurrentPrincipal, session: SessionDep
     ) -> Event:
         event = await session.get(Event, event_id)
-        if event is None:
-            raise HTTPException(status_code=404)
+        if event is None or not events.is_visible(event, principal.user):
+            raise HTTPException(status_code=404)  # another organization's draft: none for them
         self.require(principal.user, event)
         return event
 
@@ -222,7 +252,7 @@ _moderators = EventOrganizers(
 
 
 async def moderated_question(
-    question_id: int, principal: CurrentPrincipal, session: SessionDep
+    question_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Question:
     """The question of the path, for its event's organizers (and admins) only: 404, then 403."""
     question = await session.get(Question, question_id)
@@ -230,6 +260,8 @@ async def moderated_question(
         raise HTTPException(status_code=404)
     event = await session.get(Event, question.event_id)
     assert event is not None  # foreign key
+    if not events.is_visible(event, principal.user):
+        raise HTTPException(status_code=404)
     _moderators.require(principal.user, event)
     return question
 

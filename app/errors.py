@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -57,7 +58,23 @@ def error_answer(
     return error_page(request, status, message, headers=headers)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method the path takes (Starlette's 405 names only those of the first route that
+    matches the path, and each method of a path is a route of its own here)."""
+    methods: set[str] = set()
+    path = request.url.path
+    for route in iter_route_contexts(request.app.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and route.methods and pattern.match(path):
+            methods |= route.methods
+    if "GET" in methods:
+        methods.add("HEAD")  # answered as GET (app/middleware.py)
+    return ", ".join(sorted(methods))
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code == 405:
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
     if wants_json(request):
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
@@ -82,10 +99,15 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's English default
         detail = None
     message = messages.get(exc.status_code, _("Something went wrong."))
-    return error_page(request, exc.status_code, message, detail=detail)
+    allow = {"Allow": exc.headers["Allow"]} if exc.status_code == 405 and exc.headers else None
+    return error_page(request, exc.status_code, message, detail=detail, headers=allow)
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    locations = {(e.get("loc") or ("",))[0] for e in exc.errors()}
+    if locations == {"path"} and not wants_json(request):
+        # `/events/abc`, `/events/99999999999999999999`: no such page
+        return await http_error(request, StarletteHTTPException(status_code=404))
     errors = [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
         for e in exc.errors()

@@ -10,7 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.accesslog import AccessLogMiddleware
 from app.config import Settings, get_settings
 from app.db import Database
-from app.deps import verify_csrf
+from app.deps import refuse_nul, verify_csrf
 from app.errors import add_error_handlers
 from app.limits import BodyLimitMiddleware
 from app.middleware import CachedStaticFiles, HeadAsGetMiddleware, LocaleMiddleware
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Public forums with candidates, citizens' questions, commitments and "
         "social contracts.",
         lifespan=_lifespan,
-        dependencies=[Depends(verify_csrf)],
+        dependencies=[Depends(verify_csrf), Depends(refuse_nul)],
         docs_url=None,
         redoc_url=None,
     )

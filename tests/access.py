@@ -192,3 +192,61 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("PATCH", "/api/v1/candidates/{candidate_id}"): {"elected": True},
     ("PATCH", "/api/v1/commitments/{commitment_id}"): {"target": "2 km deri në fund të vitit"},
 }
+
+# Another organization's draft (issue 10, item 3): every route of an event (or of a question to
+# it) when the event is a draft of the organizer's organization. Checked by tests/test_access.py:
+# the other organization gets exactly what an unknown event gets (no hint it exists), and
+# - "organizers": the organizing organization (browser or token) and admins use it as usual;
+# - "nobody":     not public yet, so everyone gets what an unknown event gets (the public pages,
+#                 and check-in, which opens with the event).
+DraftAccess = Literal["organizers", "nobody"]
+
+DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
+    ("GET", "/api/v1/events/{event_id}"): "organizers",
+    ("PATCH", "/api/v1/events/{event_id}"): "organizers",
+    ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): "organizers",
+    ("GET", "/api/v1/events/{event_id}/questions"): "organizers",
+    ("GET", "/api/v1/events/{event_id}/registrations"): "organizers",
+    ("POST", "/api/v1/events/{event_id}/checkins"): "nobody",
+    ("POST", "/api/v1/events/{event_id}/registrations"): "nobody",
+    ("POST", "/api/v1/events/{event_id}/questions"): "nobody",
+    ("GET", "/api/v1/events/{event_id}/commitments"): "organizers",
+    ("PATCH", "/api/v1/questions/{question_id}"): "organizers",
+    ("POST", "/api/v1/questions/{question_id}/merge"): "organizers",
+    ("POST", "/api/v1/questions/{question_id}/votes"): "nobody",
+    ("DELETE", "/api/v1/questions/{question_id}/votes"): "nobody",
+    ("GET", "/manage/events/{event_id}"): "organizers",
+    ("GET", "/manage/events/{event_id}/edit"): "organizers",
+    ("POST", "/manage/events/{event_id}"): "organizers",
+    ("POST", "/manage/events/{event_id}/status"): "organizers",
+    ("POST", "/manage/events/{event_id}/candidates/{candidate_id}"): "organizers",
+    ("GET", "/manage/events/{event_id}/registrations"): "organizers",
+    ("GET", "/manage/events/{event_id}/registrations.csv"): "organizers",
+    ("GET", "/manage/events/{event_id}/checkin"): "organizers",
+    ("POST", "/manage/events/{event_id}/checkin"): "organizers",
+    ("POST", "/manage/events/{event_id}/walk-in"): "organizers",
+    ("GET", "/manage/events/{event_id}/counts"): "organizers",
+    ("GET", "/manage/events/{event_id}/questions"): "organizers",
+    ("GET", "/manage/events/{event_id}/questions/live"): "organizers",
+    ("POST", "/manage/events/{event_id}/questions/open"): "organizers",
+    ("POST", "/manage/events/{event_id}/questions/close"): "organizers",
+    ("POST", "/manage/events/{event_id}/commitments"): "organizers",
+    ("GET", "/manage/questions/{question_id}/merge"): "organizers",
+    ("POST", "/manage/questions/{question_id}/approve"): "organizers",
+    ("POST", "/manage/questions/{question_id}/reject"): "organizers",
+    ("POST", "/manage/questions/{question_id}/edit"): "organizers",
+    ("POST", "/manage/questions/{question_id}/merge"): "organizers",
+    ("POST", "/manage/questions/{question_id}/answer"): "organizers",
+    ("POST", "/manage/questions/{question_id}/screen"): "organizers",
+    ("GET", "/events/{event_id}"): "nobody",
+    ("GET", "/events/{event_id}.ics"): "nobody",
+    ("GET", "/events/{event_id}/register"): "nobody",
+    ("POST", "/events/{event_id}/register"): "nobody",
+    ("GET", "/events/{event_id}/questions"): "nobody",
+    ("POST", "/events/{event_id}/questions"): "nobody",
+    ("GET", "/events/{event_id}/questions/live"): "nobody",
+    ("GET", "/events/{event_id}/screen"): "nobody",
+    ("GET", "/events/{event_id}/screen/live"): "nobody",
+    ("POST", "/questions/{question_id}/vote"): "nobody",
+    ("POST", "/questions/{question_id}/unvote"): "nobody",
+}

@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from tests.access import BODIES, ROUTES, TOKEN_PATHS, Access
+from tests.access import BODIES, DRAFT_ROUTES, ROUTES, TOKEN_PATHS, Access
 from tests.conftest import Browser, World, api_token_for
 
 ROLES = ("anonymous", "other_organizer", "organizer", "admin", "token")
@@ -362,3 +362,49 @@ def same_page(text: str, token: str) -> str:
     """A page without what differs by itself: the address it is at (the language switch comes
     back to it) and the visitor's CSRF token."""
     return re.sub(r"[0-9a-f]{64}", "CSRF", text.replace(token, "TOKEN"))
+
+
+# --- another organization's draft (issue 10, item 3) -------------------------------------------
+
+
+def _unknown_ids(path: str) -> str:
+    return re.sub(r"\{(event_id|question_id)\}", "999999", path)
+
+
+async def test_every_route_of_an_event_is_declared_for_drafts(app) -> None:  # type: ignore[no-untyped-def]
+    routes = {key for key in app_routes(app) if "{event_id}" in key[1] or "{question_id}" in key[1]}
+    assert routes == DRAFT_ROUTES.keys(), sorted(routes ^ DRAFT_ROUTES.keys())
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_access_matrix_on_a_draft(clients: Clients, db, role: str) -> None:  # type: ignore[no-untyped-def]
+    """On another organization's draft every route answers as for an unknown event."""
+    from sqlalchemy import update
+
+    from app.models import Event, EventStatus
+
+    async with db.write() as session:
+        await session.execute(update(Event).values(status=EventStatus.draft))
+        await session.commit()
+    failures = []
+    for (method, path), access in sorted(DRAFT_ROUTES.items()):
+        response = await request_as(clients, role, method, path)
+        status = response.status_code
+        unknown = clients.path_values.copy()
+        clients.path_values.update(event_id="999999", question_id="999999")
+        try:
+            expected = (await request_as(clients, role, method, path)).status_code
+        finally:
+            clients.path_values = unknown
+        location = response.headers.get("location", "")
+        if role in {"organizer", "token", "admin"} and access == "organizers":
+            ok = status < 500 and status not in {401, 403, 404}
+        elif role == "anonymous" and not path.startswith("/api/") and method == "GET":
+            ok = status == expected or (status == 303 and location.startswith("/login?next="))
+        else:
+            ok = status == expected
+        if not ok:
+            failures.append(f"{role} {method} {path} ({access}) -> {status}, unknown: {expected}")
+    for browser in clients.browsers.values():
+        await browser.aclose()
+    assert not failures, "\n".join(failures)

@@ -1,13 +1,15 @@
 """What every table shares: the constraint naming convention, UTC timestamps, string enums."""
 
 import enum
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 from sqlmodel import SQLModel
 
 NAMING_CONVENTION = {
@@ -74,14 +76,45 @@ def as_utc(value: datetime) -> datetime:
     """A time given without an offset is Tirana time (what organizers type); stored in UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # within hours of year 1 or 9999: no such time in UTC
+        raise ValueError("this time is out of range") from None
 
 
+def no_nul(value: Any) -> Any:
+    """Text may not hold a NUL character (PostgreSQL cannot store one): refused on both engines."""
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("nul_character", "Text may not contain a NUL character.")
+    if isinstance(value, list | tuple | set):
+        for item in value:
+            no_nul(item)
+    return value
+
+
+def iso_text(value: Any) -> Any:
+    """A date and time as ISO 8601 text (not a number of seconds, not a bare date)."""
+    if isinstance(value, datetime) or (
+        isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value)
+    ):
+        return value
+    raise PydanticCustomError(
+        "datetime_format", "Give a date and a time such as 2030-05-12T18:00 (an offset may follow)."
+    )
+
+
+# A datetime as ISO 8601 text, as the document says (format date-time)
+IsoDatetime = Annotated[datetime, BeforeValidator(iso_text)]
 # A datetime in API and form input: any offset, or none (then Europe/Tirane); always UTC after.
-LocalDatetime = Annotated[datetime, AfterValidator(as_utc)]
+LocalDatetime = Annotated[IsoDatetime, AfterValidator(as_utc)]
 
 
 class Input(SQLModel):
     """Base of every API and form input: trims text, refuses fields it does not know."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")  # type: ignore[assignment]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return no_nul(value)

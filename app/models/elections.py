@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Input, enum_type
+from app.models.base import Id, Input, enum_type
 
 
 class ElectionKind(enum.StrEnum):
@@ -79,14 +79,14 @@ class ElectionCreate(Input):
     name: str = Field(min_length=1, max_length=200)
     kind: ElectionKind
     election_date: date
-    municipality_ids: list[int] = Field(min_length=1)
+    municipality_ids: list[Id] = Field(min_length=1)
 
 
 class ElectionUpdate(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: ElectionKind | None = None
     election_date: date | None = None
-    municipality_ids: list[int] | None = Field(default=None, min_length=1)
+    municipality_ids: list[Id] | None = Field(default=None, min_length=1)
 
 
 class ElectionPublic(SQLModel):
@@ -118,16 +118,16 @@ class PartyPublic(SQLModel):
 
 class CandidateCreate(Input):
     full_name: str = Field(min_length=1, max_length=200)
-    party_id: int | None = None
-    election_id: int
-    municipality_id: int
+    party_id: Id | None = None
+    election_id: Id
+    municipality_id: Id
     office: Office
     contact: str | None = Field(default=None, max_length=300)
 
 
 class CandidateUpdate(Input):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    party_id: int | None = None
+    party_id: Id | None = None
     office: Office | None = None
     contact: str | None = Field(default=None, max_length=300)
     elected: bool | None = None

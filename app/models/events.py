@@ -2,13 +2,23 @@
 
 import enum
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Input, LocalDatetime, UTCDateTime, enum_type, utcnow
+from app.models.base import (
+    Id,
+    Input,
+    IsoDatetime,
+    LocalDatetime,
+    UTCDateTime,
+    as_utc,
+    enum_type,
+    utcnow,
+)
 
 
 class EventKind(enum.StrEnum):
@@ -108,27 +118,60 @@ class EventCandidate(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+# the years an event may be in: the calendar feeds and every page can show them
+EVENT_YEARS = (2000, 2100)
+
+
+def _in_event_years(value: datetime) -> datetime:
+    if not EVENT_YEARS[0] <= value.year <= EVENT_YEARS[1]:
+        raise PydanticCustomError(
+            "event_year",
+            "Events take place between the years {first} and {last}.",
+            {"first": EVENT_YEARS[0], "last": EVENT_YEARS[1]},
+        )
+    return value
+
+
+# a time an event starts or ends: its year bounded before it is turned into UTC
+EventTime = Annotated[IsoDatetime, AfterValidator(_in_event_years), AfterValidator(as_utc)]
+
+
 class EventCreate(EventBase, Input):
     """An event as the API and the forms take it; times without an offset are Tirana time."""
 
-    candidate_ids: list[int] = Field(default_factory=list, max_length=50)
+    municipality_id: Id
+    organization_id: Id
+    election_id: Id | None = None
+    starts_at: EventTime
+    ends_at: EventTime
+    candidate_ids: list[Id] = Field(default_factory=list, max_length=50)
     status: Literal["draft", "scheduled"] = "scheduled"
     confirm_venue_overlap: bool = False
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _kept(**constraints: Any) -> Any:
+    """A field a partial change may leave out but not set to null: the event needs it."""
+    return Field(default=None, schema_extra={"json_schema_extra": _no_default}, **constraints)
 
 
 class EventUpdate(Input):
     """A partial change: only the fields sent are changed."""
 
-    kind: EventKind | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
-    municipality_id: int | None = None
-    election_id: int | None = None
-    venue: str | None = Field(default=None, min_length=1, max_length=300)
-    starts_at: LocalDatetime | None = None
-    ends_at: LocalDatetime | None = None
+    # what every event has may be left out, not set to null (the document says so: no null)
+    kind: EventKind = _kept()
+    title: str = _kept(min_length=1, max_length=200)
+    description: str = _kept(max_length=10_000)
+    municipality_id: Id = _kept()
+    election_id: Id | None = None
+    venue: str = _kept(min_length=1, max_length=300)
+    starts_at: EventTime = _kept()
+    ends_at: EventTime = _kept()
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)
-    candidate_ids: list[int] | None = Field(default=None, max_length=50)
+    candidate_ids: list[Id] | None = Field(default=None, max_length=50)
     status: EventStatus | None = None
     cancel_reason: str | None = Field(default=None, max_length=2_000)
     report_attendees: int | None = Field(default=None, ge=0, le=1_000_000)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Input, UTCDateTime, enum_type, utcnow
+from app.models.base import Id, Input, UTCDateTime, enum_type, utcnow
 
 QUESTION_MAX_LENGTH = 500
 
@@ -97,8 +97,8 @@ class QuestionCreate(Input):
 
     body: str = Field(min_length=1, max_length=QUESTION_MAX_LENGTH)
     author_name: str | None = Field(default=None, max_length=100)
-    topic_id: int | None = None
-    candidate_ids: list[int] = Field(default_factory=list, max_length=20)
+    topic_id: Id | None = None
+    candidate_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
 class QuestionModeration(Input):
@@ -106,12 +106,12 @@ class QuestionModeration(Input):
 
     status: QuestionStatus | None = None
     body: str | None = Field(default=None, min_length=1, max_length=QUESTION_MAX_LENGTH)
-    answered_by_ids: list[int] | None = Field(default=None, max_length=20)
+    answered_by_ids: list[Id] | None = Field(default=None, max_length=20)
     rejection_reason: str | None = Field(default=None, max_length=1000)
 
 
 class QuestionMerge(Input):
-    into_id: int
+    into_id: Id
 
 
 class QuestionPublic(SQLModel):

@@ -11,8 +11,16 @@ from app.api_answers import (
     SIGNED_IN_READ,
     SIGNED_IN_WRITE,
 )
-from app.deps import CurrentPrincipal, DatabaseDep, SessionDep, SettingsDep, client_ip
+from app.deps import (
+    CurrentPrincipal,
+    DatabaseDep,
+    OrganizedEvent,
+    SessionDep,
+    SettingsDep,
+    client_ip,
+)
 from app.i18n import gettext as _
+from app.models import Id
 from app.models.attendance import (
     CheckInRequest,
     RegistrationCreate,
@@ -35,7 +43,7 @@ router = APIRouter(prefix="/api/v1", tags=["attendance"])
     dependencies=NO_STORE,
 )
 async def register(
-    event_id: int,
+    event_id: Id,
     data: RegistrationCreate,
     request: Request,
     response: Response,
@@ -84,11 +92,12 @@ async def register(
     dependencies=NO_STORE,
 )
 async def list_registrations(
-    event_id: int, principal: CurrentPrincipal, session: SessionDep
+    organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> list[RegistrationDetail]:
-    """Every registration of the event, personal data included: its organizers only."""
+    """Every registration of the event, personal data included: its organizers only (another
+    organization's draft is not found)."""
     rows = await registrants.list_registrations(
-        session=session, actor=principal.user, event_id=event_id
+        session=session, actor=principal.user, event_id=organized.id or 0
     )
     return [RegistrationDetail.model_validate(r, from_attributes=True) for r in rows]
 
@@ -100,7 +109,7 @@ async def list_registrations(
     dependencies=NO_STORE,
 )
 async def check_in(
-    event_id: int, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
+    event_id: Id, data: CheckInRequest, principal: CurrentPrincipal, session: SessionDep
 ) -> RegistrationDetail:
     """Checks in the holder of `code`; checking in twice is not an error (see checked_in_at)."""
     result = await checkins.check_in(

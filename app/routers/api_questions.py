@@ -21,6 +21,7 @@ from app.deps import (
     SettingsDep,
     client_ip,
 )
+from app.models import Id
 from app.models.questions import (
     QuestionAsked,
     QuestionCreate,
@@ -59,7 +60,7 @@ def _public(view: questions.QuestionView) -> QuestionPublic:
     dependencies=NO_STORE,  # the answer carries the question's private link
 )
 async def ask(
-    event_id: int,
+    event_id: Id,
     data: QuestionCreate,
     request: Request,
     session: SessionDep,
@@ -88,7 +89,7 @@ async def ask(
     openapi_extra=OPTIONAL_TOKEN,
 )
 async def list_questions(
-    event_id: int, session: SessionDep, principal: MaybePrincipal, sort: str = "votes"
+    event_id: Id, session: SessionDep, principal: MaybePrincipal, sort: str = "votes"
 ) -> list[QuestionPublic]:
     """Public: approved and answered, with votes. The event's organizers: all, with status."""
     viewer = principal.user if principal else None
@@ -102,7 +103,7 @@ async def list_questions(
 
 @router.patch("/questions/{question_id}", response_model=QuestionPublic, responses=SIGNED_IN_WRITE)
 async def moderate(
-    question_id: int, data: QuestionModeration, principal: CurrentPrincipal, session: SessionDep
+    question_id: Id, data: QuestionModeration, principal: CurrentPrincipal, session: SessionDep
 ) -> QuestionPublic:
     """Approve, reject, answer (`answered_by_ids`), or fix the spelling (`body`)."""
     question = await moderation.moderate(
@@ -116,7 +117,7 @@ async def moderate(
     "/questions/{question_id}/merge", response_model=QuestionPublic, responses=SIGNED_IN_WRITE
 )
 async def merge(
-    question_id: int, data: QuestionMerge, principal: CurrentPrincipal, session: SessionDep
+    question_id: Id, data: QuestionMerge, principal: CurrentPrincipal, session: SessionDep
 ) -> QuestionPublic:
     """Folds this question into `into_id`; its votes move there, once per browser."""
     target = await moderation.merge(
@@ -128,7 +129,7 @@ async def merge(
 
 @router.post("/questions/{question_id}/votes", response_model=VoteResult, responses=CITIZEN_WRITE)
 async def vote(
-    question_id: int,
+    question_id: Id,
     request: Request,
     session: SessionDep,
     db: DatabaseDep,
@@ -141,7 +142,7 @@ async def vote(
 
 @router.delete("/questions/{question_id}/votes", response_model=VoteResult, responses=CITIZEN_WRITE)
 async def unvote(
-    question_id: int,
+    question_id: Id,
     request: Request,
     session: SessionDep,
     db: DatabaseDep,
@@ -154,7 +155,7 @@ async def unvote(
 
 async def _set_vote(
     request: Request,
-    question_id: int,
+    question_id: Id,
     session: AsyncSession,
     db: Database,
     settings: Settings,

@@ -1,6 +1,5 @@
 """JSON API for scheduling: places, elections, parties, candidates, events, invitations."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -8,13 +7,15 @@ from fastapi import APIRouter, Query, Response
 from app.api_answers import (
     NO_STORE_WHEN_SIGNED_IN,
     OPTIONAL_TOKEN,
+    PUBLIC,
     PUBLIC_ITEM,
     PUBLIC_LIST,
     SIGNED_IN_CREATE,
     SIGNED_IN_WRITE,
 )
 from app.deps import CurrentPrincipal, MaybePrincipal, SessionDep
-from app.models import Event, EventKind, InvitationStatus
+from app.models import Event, EventKind, Id, InvitationStatus
+from app.models.base import LocalDatetime
 from app.models.elections import (
     CandidateCreate,
     CandidatePublic,
@@ -36,19 +37,19 @@ from app.services import elections, events, scheduling
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
 
-@router.get("/municipalities", response_model=list[MunicipalityPublic])
+@router.get("/municipalities", response_model=list[MunicipalityPublic], responses=PUBLIC)
 async def list_municipalities(session: SessionDep) -> list[MunicipalityPublic]:
     rows = await elections.list_municipalities(session=session)
     return [MunicipalityPublic.model_validate(m, from_attributes=True) for m in rows]
 
 
-@router.get("/organizations", response_model=list[OrganizationPublic])
+@router.get("/organizations", response_model=list[OrganizationPublic], responses=PUBLIC)
 async def list_organizations(session: SessionDep) -> list[OrganizationPublic]:
     rows = await elections.list_organizations(session=session)
     return [OrganizationPublic.model_validate(o, from_attributes=True) for o in rows]
 
 
-@router.get("/elections", response_model=list[ElectionPublic])
+@router.get("/elections", response_model=list[ElectionPublic], responses=PUBLIC)
 async def list_elections(session: SessionDep) -> list[ElectionPublic]:
     rows = await elections.list_elections(session=session)
     return [_election(row) for row in rows]
@@ -75,7 +76,7 @@ def _election(row: elections.ElectionWithMunicipalities) -> ElectionPublic:
     )
 
 
-@router.get("/parties", response_model=list[PartyPublic])
+@router.get("/parties", response_model=list[PartyPublic], responses=PUBLIC)
 async def list_parties(session: SessionDep) -> list[PartyPublic]:
     rows = await elections.list_parties(session=session)
     return [PartyPublic.model_validate(p, from_attributes=True) for p in rows]
@@ -92,7 +93,7 @@ async def create_party(
 
 @router.get("/candidates", response_model=list[CandidatePublic], responses=PUBLIC_LIST)
 async def list_candidates(
-    session: SessionDep, election_id: int | None = None, municipality_id: int | None = None
+    session: SessionDep, election_id: Id | None = None, municipality_id: Id | None = None
 ) -> list[CandidatePublic]:
     rows = await elections.list_candidates(
         session=session, election_id=election_id, municipality_id=municipality_id
@@ -117,11 +118,11 @@ async def list_events(
     response: Response,
     municipality: Annotated[str | None, Query(description="municipality slug")] = None,
     kind: EventKind | None = None,
-    election_id: int | None = None,
-    starts_from: Annotated[datetime | None, Query(alias="from")] = None,
-    starts_to: Annotated[datetime | None, Query(alias="to")] = None,
+    election_id: Id | None = None,
+    starts_from: Annotated[LocalDatetime | None, Query(alias="from")] = None,
+    starts_to: Annotated[LocalDatetime | None, Query(alias="to")] = None,
     past: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[EventPublic]:
     """Public events (never drafts): upcoming by default, `past=true` for the archive."""
@@ -160,7 +161,7 @@ async def create_event(
     dependencies=NO_STORE_WHEN_SIGNED_IN,
     openapi_extra=OPTIONAL_TOKEN,
 )
-async def get_event(event_id: int, session: SessionDep, principal: MaybePrincipal) -> EventPublic:
+async def get_event(event_id: Id, session: SessionDep, principal: MaybePrincipal) -> EventPublic:
     item = await events.visible_event(
         session=session, event_id=event_id, viewer=principal.user if principal else None
     )
@@ -169,7 +170,7 @@ async def get_event(event_id: int, session: SessionDep, principal: MaybePrincipa
 
 @router.patch("/events/{event_id}", response_model=EventPublic, responses=SIGNED_IN_WRITE)
 async def update_event(
-    event_id: int, data: EventUpdate, principal: CurrentPrincipal, session: SessionDep
+    event_id: Id, data: EventUpdate, principal: CurrentPrincipal, session: SessionDep
 ) -> EventPublic:
     """Changes only the fields sent: details, candidates, status, the closing report."""
     event = await scheduling.update_event(
@@ -185,8 +186,8 @@ async def update_event(
     responses=SIGNED_IN_WRITE,
 )
 async def set_invitation(
-    event_id: int,
-    candidate_id: int,
+    event_id: Id,
+    candidate_id: Id,
     data: InvitationUpdate,
     principal: CurrentPrincipal,
     session: SessionDep,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.deps import DatabaseDep, SessionDep, SettingsDep, get_principal
-from app.models import EventKind
+from app.models import ID_MAX, EventKind, Id
 from app.pages.event_list import events_url, list_context
 from app.pages.event_page import event_page as personal_event_page
 from app.pages.event_page import shareable, shared_event_page, sort_of
@@ -26,12 +26,16 @@ Text = Annotated[str, Query(max_length=100)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= ID_MAX
+
+
 def _filters(municipality: str, kind: str, election: str, when: str) -> EventFilters:
     """Reads the filter form leniently: an empty or unknown value means "any"."""
     return EventFilters(
         municipality=municipality.strip() or None,
         kind=EventKind(kind) if kind in EventKind._value2member_map_ else None,
-        election_id=int(election) if election.isdigit() else None,
+        election_id=int(election) if _is_id(election) else None,
         past=when == "past",
     )
 
@@ -70,7 +74,7 @@ async def event_list(
 
 
 @router.get("/events/{event_id}.ics", name="event_calendar")
-async def event_ics(event_id: int, session: SessionDep, settings: SettingsDep) -> Response:
+async def event_ics(event_id: Id, session: SessionDep, settings: SettingsDep) -> Response:
     listing = await events.visible_event(session=session, event_id=event_id)
     body = calendar.event_calendar(
         listing=listing, base_url=settings.base_url, timezone=settings.timezone
@@ -81,7 +85,7 @@ async def event_ics(event_id: int, session: SessionDep, settings: SettingsDep) -
 @router.get("/events/{event_id}", name="event")
 async def event_page(
     request: Request,
-    event_id: int,
+    event_id: Id,
     db: DatabaseDep,
     voter: VoterDep,
     sort: str = "votes",

@@ -106,6 +106,10 @@ def _error_message(item: Any) -> str:
         return _("Choose one of the options.")
     if kind == "string_pattern_mismatch":
         return _("This is not in the expected format.")
+    if kind == "event_year":
+        return _("Events take place between the years %(first)s and %(last)s.", **context)
+    if kind == "nul_character":
+        return _("This text holds a character that cannot be stored.")
     if kind == "too_short":
         return _("Choose at least one.")
     return _("This value is not valid.")

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
 from app.i18n import gettext as _
-from app.models import Organization
+from app.models import Id, Organization
 from app.routers.forms import see_other
 from app.services import accounts, portal, scheduling
 from app.templating import render
@@ -83,7 +83,7 @@ async def create_api_token(
 
 @router.post("/tokens/{token_id}/revoke", name="revoke_api_token")
 async def revoke_api_token(
-    token_id: int, principal: SignedInBrowser, session: SessionDep
+    token_id: Id, principal: SignedInBrowser, session: SessionDep
 ) -> Response:
     token = await accounts.revoke_api_token(session=session, user=principal.user, token_id=token_id)
     if token is None:

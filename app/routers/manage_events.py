@@ -14,7 +14,7 @@ from app.deps import CurrentPrincipal, OrganizedEvent, Principal, SessionDep, ge
 from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.labels import label
-from app.models import EventKind, InvitationStatus, Organization
+from app.models import ID_MAX, EventKind, Id, InvitationStatus, Organization
 from app.models.events import EventCreate, EventUpdate
 from app.pages.manage_event import event_context, invitation_context
 from app.routers.forms import form_values, parse_input, see_other
@@ -98,10 +98,21 @@ def _candidate_label(row: elections.CandidateListing) -> str:
 
 
 def _int(value: Any) -> int | None:
+    """An id typed into the form, or None (empty, not a number, or no id of ours)."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and 1 <= number <= ID_MAX else None
+
+
+def _event_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The event's fields of a form; an emptied description is an empty one (the others are
+    required, and an emptied one is refused next to its field)."""
+    fields = {k: v for k, v in values.items() if k in EVENT_FIELDS}
+    if "description" in fields and fields["description"] is None:
+        fields["description"] = ""
+    return fields
 
 
 @router.get("/new", name="new_event")
@@ -136,7 +147,7 @@ async def create_event(
 ) -> Response:
     values = form_values(await request.form(), lists=["candidate_ids"])
     try:
-        data = parse_input(EventCreate, {k: v for k, v in values.items() if k in EVENT_FIELDS})
+        data = parse_input(EventCreate, _event_fields(values))
         event = await scheduling.create_event(session=session, actor=principal.user, data=data)
     except ServiceError as error:
         await session.rollback()
@@ -184,9 +195,13 @@ async def _event_or_404(session: AsyncSession, event_id: int) -> events.EventLis
 
 @router.get("/{event_id}", name="manage_event")
 async def event_page(
-    request: Request, event_id: int, principal: CurrentPrincipal, session: SessionDep
+    request: Request, event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
+    """Any organizer reads a public event's page; a draft only its organization (and admins):
+    for the others it is not found, as an unknown event."""
     item = await _event_or_404(session, event_id)
+    if not events.is_visible(item.event, principal.user):
+        raise HTTPException(status_code=404)
     context = await event_context(session=session, item=item, user=principal.user)
     return render(request, "manage/events/detail.html", context)
 
@@ -212,13 +227,12 @@ def _local_input(value: datetime) -> str:
 
 @router.post("/{event_id}", name="update_event")
 async def update_event(
-    request: Request, event_id: int, principal: CurrentPrincipal, session: SessionDep
+    request: Request, organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
+    event_id = organized.id or 0
     values = form_values(await request.form(), lists=["candidate_ids"])
     changes = {
-        k: v
-        for k, v in values.items()
-        if k in EVENT_FIELDS and k not in {"organization_id", "status"}
+        k: v for k, v in _event_fields(values).items() if k not in {"organization_id", "status"}
     }
     changes["confirm_venue_overlap"] = values.get("confirm_venue_overlap") == "true"
     try:
@@ -239,9 +253,11 @@ async def update_event(
 
 @router.post("/{event_id}/status", name="change_event_status")
 async def change_status(
-    request: Request, event_id: int, principal: CurrentPrincipal, session: SessionDep
+    request: Request, organized: OrganizedEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    """Publish, back to draft, cancel (with a reason), reinstate, or mark held with a report."""
+    """Publish, back to draft, cancel (with a reason), reinstate, or mark held with a report;
+    who may is settled (OrganizedEvent) before the form is read."""
+    event_id = organized.id or 0
     values = form_values(await request.form())
     fields = (
         "status",
@@ -275,7 +291,7 @@ async def change_status(
 async def set_invitation(
     request: Request,
     organized: OrganizedEvent,
-    candidate_id: int,
+    candidate_id: Id,
     principal: CurrentPrincipal,
     session: SessionDep,
 ) -> Response:

@@ -16,7 +16,7 @@ from app import private
 from app.config import Settings
 from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
-from app.models import Question
+from app.models import Id, Question
 from app.models.questions import QUESTION_MAX_LENGTH, QuestionCreate
 from app.pages.event_page import (
     page_url,
@@ -60,7 +60,7 @@ async def _limit(
 @router.get("/events/{event_id}/questions", name="event_questions", dependencies=PAGE)
 async def questions_page(
     request: Request,
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     voter: VoterDep,
     sort: Sort = "votes",
@@ -82,7 +82,7 @@ async def questions_page(
 @router.get("/events/{event_id}/questions/live", name="questions_live")
 async def questions_live(
     request: Request,
-    event_id: int,
+    event_id: Id,
     db: DatabaseDep,
     voter: VoterDep,
     v: Annotated[str, Query(max_length=64)] = "",
@@ -98,7 +98,7 @@ async def questions_live(
 @router.post("/events/{event_id}/questions", name="ask_question", dependencies=PAGE)
 async def ask_question(
     request: Request,
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     db: DatabaseDep,
     settings: SettingsDep,
@@ -231,7 +231,7 @@ async def _asked(
 @router.post("/questions/{question_id}/vote", name="vote")
 async def vote(
     request: Request,
-    question_id: int,
+    question_id: Id,
     session: SessionDep,
     db: DatabaseDep,
     settings: SettingsDep,
@@ -244,7 +244,7 @@ async def vote(
 @router.post("/questions/{question_id}/unvote", name="unvote")
 async def unvote(
     request: Request,
-    question_id: int,
+    question_id: Id,
     session: SessionDep,
     db: DatabaseDep,
     settings: SettingsDep,
@@ -256,7 +256,7 @@ async def unvote(
 
 async def _vote(
     request: Request,
-    question_id: int,
+    question_id: Id,
     session: AsyncSession,
     db: DatabaseDep,
     settings: Settings,
@@ -285,7 +285,7 @@ async def _vote(
 async def _vote_refused(
     request: Request,
     session: AsyncSession,
-    question_id: int,
+    question_id: Id,
     voter: str,
     sort: str,
     limited: RateLimited,

@@ -18,7 +18,7 @@ from app import private
 from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
 from app.i18n import gettext as _
 from app.labels import label
-from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
+from app.models import AgeGroup, Event, Gender, Id, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
 from app.qr import qr_svg
 from app.routers.forms import form_values, parse_input, see_other
@@ -67,7 +67,7 @@ async def form_context(
 
 
 @router.get("/events/{event_id}/register", name="register_form")
-async def register_form(request: Request, event_id: int, session: SessionDep) -> Response:
+async def register_form(request: Request, event_id: Id, session: SessionDep) -> Response:
     """The form on a page of its own (no JavaScript), or the event page's block (htmx)."""
     listing = await events.visible_event(session=session, event_id=event_id)
     context = await form_context(session=session, event=listing.event)
@@ -79,7 +79,7 @@ async def register_form(request: Request, event_id: int, session: SessionDep) ->
 @router.post("/events/{event_id}/register", name="register")
 async def register(
     request: Request,
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     db: DatabaseDep,
     settings: SettingsDep,

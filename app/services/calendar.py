@@ -1,5 +1,6 @@
 """Calendar feeds (RFC 5545) of public events, in the app's timezone with its VTIMEZONE."""
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -10,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.models import EventStatus, Municipality, utcnow
+from app.models.events import EVENT_YEARS
 from app.services import events
 from app.services.events import EventListing
 
+logger = logging.getLogger("app")
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//POP network//pop-forums//EN"
 REFRESH = timedelta(hours=1)  # how often subscribed calendars should look again
@@ -68,6 +71,16 @@ def _vevent(
     return item
 
 
+def _representable(listing: EventListing) -> bool:
+    """An event in the years events may have (an older row outside them is left out of the
+    feeds: its local time or the VTIMEZONE around it may not exist, and one such row must not
+    break the feed for everyone)."""
+    first, last = EVENT_YEARS
+    return all(
+        first <= moment.year <= last for moment in (listing.event.starts_at, listing.event.ends_at)
+    )
+
+
 def build_calendar(
     *,
     listings: Sequence[EventListing],
@@ -79,6 +92,10 @@ def build_calendar(
     """An iCalendar document of these events, local times with TZID and a VTIMEZONE."""
     zone = ZoneInfo(timezone)
     stamp = now or utcnow()
+    skipped = [item.event.id for item in listings if not _representable(item)]
+    if skipped:
+        logger.warning("events %s left out of a calendar: their times are out of range", skipped)
+        listings = [item for item in listings if _representable(item)]
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

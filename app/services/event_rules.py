@@ -20,8 +20,10 @@ from app.models import (
     EventStatus,
     Municipality,
     Organization,
+    User,
 )
-from app.models.events import PRESENT_STATUSES
+from app.models.events import PRESENT_STATUSES, PUBLIC_EVENT_STATUSES
+from app.services.access import can_write_for_organization
 from app.services.elections import election_municipality_ids
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation
 
@@ -114,8 +116,15 @@ async def _candidate_clash(
     return await session.scalar(statement)
 
 
+def _seen_by(event: Event, viewer: User) -> bool:
+    """Whether the viewer may know this other event's title: a public one, or their own."""
+    return event.status in PUBLIC_EVENT_STATUSES or can_write_for_organization(
+        viewer, event.organization_id
+    )
+
+
 async def raise_on_candidate_clash(
-    *, session: AsyncSession, candidate_id: int, event: Event
+    *, session: AsyncSession, candidate_id: int, event: Event, viewer: User
 ) -> None:
     clash = await _candidate_clash(
         session=session,
@@ -126,20 +135,30 @@ async def raise_on_candidate_clash(
     )
     if clash is not None:
         candidate = await session.get(Candidate, candidate_id)
-        raise Conflict(
-            _(
+        name = candidate.full_name if candidate else "?"
+        if not _seen_by(clash, viewer):  # another organization's draft: not its title or time
+            message = _(
+                "%(name)s is already confirmed at another organization's event at that time.",
+                name=name,
+            )
+        else:
+            message = _(
                 "%(name)s is already confirmed at “%(event)s” (%(when)s), which overlaps "
                 "with this event.",
-                name=candidate.full_name if candidate else "?",
+                name=name,
                 event=clash.title,
                 when=format_datetime(clash.starts_at),
-            ),
-            field="candidate_ids",
-        )
+            )
+        raise Conflict(message, field="candidate_ids")
 
 
 async def check_venue(
-    *, session: AsyncSession, plan: Plan, exclude_event_id: int | None, confirmed: bool
+    *,
+    session: AsyncSession,
+    plan: Plan,
+    exclude_event_id: int | None,
+    confirmed: bool,
+    viewer: User,
 ) -> None:
     """Two events in one venue at overlapping times: allowed once the organizer confirms."""
     if confirmed:
@@ -158,6 +177,11 @@ async def check_venue(
     if exclude_event_id is not None:
         statement = statement.where(col(Event.id) != exclude_event_id)
     other = await session.scalar(statement)
+    if other is not None and not _seen_by(other, viewer):
+        raise NeedsConfirmation(
+            _("Another organization has an event there at that time. Schedule anyway?"),
+            field="venue",
+        )
     if other is not None:
         raise NeedsConfirmation(
             _(

@@ -21,7 +21,7 @@ from app.models import (
     utcnow,
 )
 from app.models.questions import QuestionModeration
-from app.services import audit
+from app.services import audit, events
 from app.services.access import require_event_writer
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.questions import PUBLIC, QuestionView, views
@@ -57,6 +57,8 @@ async def _for_moderation(session: AsyncSession, actor: User, question_id: int) 
         raise NotFound(_("No such question."))
     event = await session.get(Event, question.event_id)
     assert event is not None  # foreign key
+    if not events.is_visible(event, actor):  # another organization's draft: none for them
+        raise NotFound(_("No such question."))
     require_event_writer(actor, event)
     return question
 

@@ -36,6 +36,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.events import PUBLIC_EVENT_STATUSES
 from app.models.questions import QuestionCreate
 from app.security import hash_token, new_token
 from app.services import events
@@ -315,6 +316,9 @@ async def page_state(*, connection: AsyncConnection, event_id: int, voter: str) 
 async def _public_question(session: AsyncSession, question_id: int) -> Question:
     question = await session.get(Question, question_id)
     if question is None or not is_public(question):
+        raise NotFound(_("No such question."))
+    event = await session.get(Event, question.event_id)
+    if event is None or event.status not in PUBLIC_EVENT_STATUSES:  # a draft's: none yet
         raise NotFound(_("No such question."))
     return question
 

@@ -26,7 +26,7 @@ from app.models import (
     utcnow,
 )
 from app.models.events import PRESENT_STATUSES, EventCreate, EventUpdate
-from app.services import attendance, audit, event_rules
+from app.services import attendance, audit, event_rules, events
 from app.services.access import can_write_for_organization, is_admin, require_event_writer
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 
@@ -80,9 +80,10 @@ def _invitation_refusal(
 
 
 async def get_event_for_writing(*, session: AsyncSession, actor: User, event_id: int) -> Event:
-    """The event, locked for this transaction, if the actor may write it."""
+    """The event, locked for this transaction, if the actor may write it (another
+    organization's draft is not found, as if there were none)."""
     event = await session.scalar(select(Event).where(col(Event.id) == event_id).with_for_update())
-    if event is None:
+    if event is None or not events.is_visible(event, actor):
         raise NotFound(_("No such event."))
     require_event_writer(actor, event)
     return event
@@ -104,7 +105,11 @@ async def create_event(*, session: AsyncSession, actor: User, data: EventCreate)
     )
     await event_rules.validate(session=session, plan=plan)
     await event_rules.check_venue(
-        session=session, plan=plan, exclude_event_id=None, confirmed=data.confirm_venue_overlap
+        session=session,
+        plan=plan,
+        exclude_event_id=None,
+        confirmed=data.confirm_venue_overlap,
+        viewer=actor,
     )
     event = Event(
         **data.model_dump(exclude={"candidate_ids", "confirm_venue_overlap", "status"}),
@@ -171,6 +176,7 @@ async def update_event(
                 plan=plan,
                 exclude_event_id=event_id,
                 confirmed=data.confirm_venue_overlap,
+                viewer=actor,
             )
     changes: dict[str, Any] = {}
     for field, value in fields.items():
@@ -181,7 +187,7 @@ async def update_event(
         for candidate_id, status in invited.items():
             if status in PRESENT_STATUSES and candidate_id in plan.candidate_ids:
                 await event_rules.raise_on_candidate_clash(
-                    session=session, candidate_id=candidate_id, event=event
+                    session=session, candidate_id=candidate_id, event=event, viewer=actor
                 )
     if candidate_ids is not None and set(plan.candidate_ids) != set(invited):
         await _replace_candidates(
@@ -279,7 +285,7 @@ async def set_invitation(
         raise refusal
     if status in PRESENT_STATUSES and link.status not in PRESENT_STATUSES:
         await event_rules.raise_on_candidate_clash(
-            session=session, candidate_id=candidate_id, event=event
+            session=session, candidate_id=candidate_id, event=event, viewer=actor
         )
     if link.status != status:
         audit.record(
