@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Input, UTCDateTime, enum_type, utcnow
+from app.models.base import Flag, Input, UTCDateTime, enum_type, utcnow
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -81,7 +81,7 @@ class RegistrationCreate(Input):
     email: str | None = Field(default=None, max_length=254)
     gender: Gender | None = None
     age_group: AgeGroup | None = None
-    consent: bool = False
+    consent: Flag = False
 
     @field_validator("email")
     @classmethod

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict, field_validator
 from pydantic_core import PydanticCustomError
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -107,6 +107,21 @@ def iso_text(value: Any) -> Any:
 IsoDatetime = Annotated[datetime, BeforeValidator(iso_text)]
 # A datetime in API and form input: any offset, or none (then Europe/Tirane); always UTC after.
 LocalDatetime = Annotated[IsoDatetime, AfterValidator(as_utc)]
+
+
+# a yes/no in API and form input: JSON true or false only (not 0, 1 or "yes": the document says
+# boolean); the forms turn their checkboxes into one before they validate
+Flag = Annotated[bool, Strict()]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def kept(**constraints: Any) -> Any:
+    """A field of a partial change that may be left out but not set to null (the row needs it):
+    typed without None, so an explicit null is a 422, and documented without a default."""
+    return Field(default=None, schema_extra={"json_schema_extra": _no_default}, **constraints)
 
 
 class Input(SQLModel):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Id, Input, UTCDateTime, enum_type, utcnow
+from app.models.base import Id, Input, UTCDateTime, enum_type, kept, utcnow
 
 
 class Confirmation(enum.StrEnum):
@@ -67,7 +67,7 @@ class CommitmentUpdate(Input):
 
     question_id: Id | None = None
     topic_id: Id | None = None
-    text: str | None = Field(default=None, min_length=1, max_length=5_000)
+    text: str = kept(min_length=1, max_length=5_000)  # words, never null
     target: str | None = Field(default=None, max_length=1_000)
     deadline: date | None = None
 

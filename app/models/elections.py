@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Id, Input, enum_type
+from app.models.base import Flag, Id, Input, enum_type, kept
 
 
 class ElectionKind(enum.StrEnum):
@@ -66,7 +66,7 @@ class Candidate(SQLModel, table=True):
     municipality_id: int = Field(foreign_key="municipality.id", ondelete="RESTRICT", index=True)
     office: Office = Field(sa_type=enum_type(Office, "office"))
     contact: str | None = Field(default=None, max_length=300)
-    elected: bool = Field(default=False)
+    elected: Flag = Field(default=False)
     access_token_hash: str | None = Field(default=None, max_length=64, unique=True)
 
 
@@ -83,10 +83,11 @@ class ElectionCreate(Input):
 
 
 class ElectionUpdate(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    kind: ElectionKind | None = None
-    election_date: date | None = None
-    municipality_ids: list[Id] | None = Field(default=None, min_length=1)
+    # a partial change: what is sent changes; what every election has may not be set to null
+    name: str = kept(min_length=1, max_length=200)
+    kind: ElectionKind = kept()
+    election_date: date = kept()
+    municipality_ids: list[Id] = kept(min_length=1)
 
 
 class ElectionPublic(SQLModel):
@@ -104,9 +105,9 @@ class PartyCreate(Input):
 
 
 class PartyUpdate(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    abbreviation: str | None = Field(default=None, min_length=1, max_length=20)
-    color: HexColor | None = None
+    name: str = kept(min_length=1, max_length=200)
+    abbreviation: str = kept(min_length=1, max_length=20)
+    color: HexColor = kept()
 
 
 class PartyPublic(SQLModel):
@@ -126,11 +127,11 @@ class CandidateCreate(Input):
 
 
 class CandidateUpdate(Input):
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    party_id: Id | None = None
-    office: Office | None = None
+    full_name: str = kept(min_length=1, max_length=200)
+    party_id: Id | None = None  # null: independent
+    office: Office = kept()
     contact: str | None = Field(default=None, max_length=300)
-    elected: bool | None = None
+    elected: Flag = kept()
 
 
 class CandidatePublic(SQLModel):

@@ -2,7 +2,7 @@
 
 import enum
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 from pydantic import AfterValidator, ConfigDict
@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
 from app.models.base import (
+    Flag,
     Id,
     Input,
     IsoDatetime,
@@ -17,6 +18,7 @@ from app.models.base import (
     UTCDateTime,
     as_utc,
     enum_type,
+    kept,
     utcnow,
 )
 
@@ -146,30 +148,21 @@ class EventCreate(EventBase, Input):
     ends_at: EventTime
     candidate_ids: list[Id] = Field(default_factory=list, max_length=50)
     status: Literal["draft", "scheduled"] = "scheduled"
-    confirm_venue_overlap: bool = False
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def _kept(**constraints: Any) -> Any:
-    """A field a partial change may leave out but not set to null: the event needs it."""
-    return Field(default=None, schema_extra={"json_schema_extra": _no_default}, **constraints)
+    confirm_venue_overlap: Flag = False
 
 
 class EventUpdate(Input):
     """A partial change: only the fields sent are changed."""
 
     # what every event has may be left out, not set to null (the document says so: no null)
-    kind: EventKind = _kept()
-    title: str = _kept(min_length=1, max_length=200)
-    description: str = _kept(max_length=10_000)
-    municipality_id: Id = _kept()
+    kind: EventKind = kept()
+    title: str = kept(min_length=1, max_length=200)
+    description: str = kept(max_length=10_000)
+    municipality_id: Id = kept()
     election_id: Id | None = None
-    venue: str = _kept(min_length=1, max_length=300)
-    starts_at: EventTime = _kept()
-    ends_at: EventTime = _kept()
+    venue: str = kept(min_length=1, max_length=300)
+    starts_at: EventTime = kept()
+    ends_at: EventTime = kept()
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)
     candidate_ids: list[Id] | None = Field(default=None, max_length=50)
     status: EventStatus | None = None
@@ -177,7 +170,7 @@ class EventUpdate(Input):
     report_attendees: int | None = Field(default=None, ge=0, le=1_000_000)
     report_summary: str | None = Field(default=None, max_length=10_000)
     report_participants: str | None = Field(default=None, max_length=2_000)
-    confirm_venue_overlap: bool = False
+    confirm_venue_overlap: Flag = False
 
 
 class EventCandidatePublic(SQLModel):

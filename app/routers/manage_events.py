@@ -112,6 +112,8 @@ def _event_fields(values: dict[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in values.items() if k in EVENT_FIELDS}
     if "description" in fields and fields["description"] is None:
         fields["description"] = ""
+    # a ticked box sends "true", an unticked one nothing
+    fields["confirm_venue_overlap"] = values.get("confirm_venue_overlap") == "true"
     return fields
 
 
@@ -234,7 +236,6 @@ async def update_event(
     changes = {
         k: v for k, v in _event_fields(values).items() if k not in {"organization_id", "status"}
     }
-    changes["confirm_venue_overlap"] = values.get("confirm_venue_overlap") == "true"
     try:
         data = parse_input(EventUpdate, changes)
         await scheduling.update_event(

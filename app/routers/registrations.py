@@ -102,7 +102,9 @@ async def register(
         return await _form_again(request, session, event_id, values, {}, message, 429, headers)
     key = values.get("idempotency_key")
     try:
-        data = parse_input(RegistrationCreate, {k: v for k, v in values.items() if k in FIELDS})
+        fields = {k: v for k, v in values.items() if k in FIELDS}
+        fields["consent"] = values.get("consent") == "true"  # an unticked box sends nothing
+        data = parse_input(RegistrationCreate, fields)
         ticket = await attendance.register(
             session=session,
             event_id=event_id,
