@@ -7,6 +7,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,6 +83,20 @@ def registration_state(event: Event, counts: Counts, *, now: datetime | None = N
     if event.waitlist_capacity is None or counts.waitlisted < event.waitlist_capacity:
         return "waitlist"
     return "full"
+
+
+def registrant(data: RegistrationCreate, **fields: Any) -> Registration:
+    """A registration of what the person gave (name, contacts, gender, age group), with the
+    rest in `fields`; its code is drawn when it is added (tickets.add_with_code)."""
+    return Registration(
+        name=data.name,
+        phone=data.phone,
+        email=data.email,
+        gender=data.gender,
+        age_group=data.age_group,
+        code="",
+        **fields,
+    )
 
 
 async def lock_event(session: AsyncSession, event_id: int) -> Event:
@@ -178,16 +193,11 @@ async def register(
     status = RegistrationStatus.confirmed if state == "open" else RegistrationStatus.waitlisted
     registration = await add_with_code(
         session,
-        Registration(
+        registrant(
+            data,
             event_id=event_id,
-            name=data.name,
-            phone=data.phone,
-            email=data.email,
-            gender=data.gender,
-            age_group=data.age_group,
             status=status,
             source=RegistrationSource.online,
-            code="",
             token_hash=hash_token(token),
             consent_at=now,
             idempotency_key_hash=stored_key,

@@ -14,7 +14,7 @@ from app.models.attendance import RegistrationCreate
 from app.security import hash_token
 from app.services import audit
 from app.services.access import require_event_writer
-from app.services.attendance import lock_event
+from app.services.attendance import lock_event, registrant
 from app.services.errors import Conflict, NotFound
 from app.services.tickets import add_with_code, normalize_code
 
@@ -71,16 +71,11 @@ async def walk_in(
     now = now or utcnow()
     registration = await add_with_code(
         session,
-        Registration(
+        registrant(
+            data,
             event_id=event_id,
-            name=data.name,
-            phone=data.phone,
-            email=data.email,
-            gender=data.gender,
-            age_group=data.age_group,
             status=RegistrationStatus.confirmed,
             source=RegistrationSource.walk_in,
-            code="",
             token_hash=hash_token(secrets.token_urlsafe(32)),
             consent_at=now if data.consent else None,
             checked_in_at=now,
