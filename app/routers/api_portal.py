@@ -27,6 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["candidate portal"])
 
 TOKEN_READ = answers(404, 422)
 TOKEN_WRITE = answers(403, 404, 422)  # 403: a cookie-authorized call without its CSRF token
+TOKEN_BODY_WRITE = answers(400, 403, 404, 413, 422)  # the same, with a body (400, 413)
 
 
 def not_found() -> HTTPException:
@@ -129,7 +130,7 @@ async def confirm_commitment(token: str, commitment_id: Id, session: SessionDep)
 @router.post(
     "/candidate-portal/{token}/commitments/{commitment_id}/dispute",
     response_model=AnswerResult,
-    responses=TOKEN_WRITE,
+    responses=TOKEN_BODY_WRITE,
     dependencies=NO_STORE,
 )
 async def dispute_commitment(
