@@ -241,7 +241,7 @@ async def _portal(db, world: World, event_id: int, election_id: int) -> tuple[st
     Not the matrix's candidate: the routes that issue and revoke that one's link leave this
     link working for the portal's routes."""
     from app.models import Candidate, Commitment, EventCandidate, InvitationStatus, Office
-    from app.services import portal
+    from app.services import portal_links
 
     async with db.write() as session:
         candidate = Candidate(
@@ -263,7 +263,7 @@ async def _portal(db, world: World, event_id: int, election_id: int) -> tuple[st
             text="Do të ndërtoj një çerdhe të re në lagjen 5 brenda vitit të parë.",
         )
         session.add(commitment)
-        issued = await portal.issue_link(
+        issued = await portal_links.issue_link(
             session=session, actor=world.admin, candidate_id=candidate.id or 0
         )
         await session.commit()

@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.security import hash_token
-from app.services import portal
+from app.services import disputes, portal, portal_links
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.conftest import PASSWORD_HASH, Browser, Stage
 
@@ -112,7 +112,7 @@ async def forum(stage: Stage, db: Database) -> Forum:
 
 async def issue(db: Database, actor: User, candidate_id: int, **kwargs: object) -> str:
     async with db.write() as s:
-        issued = await portal.issue_link(
+        issued = await portal_links.issue_link(
             session=s, actor=actor, candidate_id=candidate_id, **kwargs
         )  # type: ignore[arg-type]
         await s.commit()
@@ -152,14 +152,14 @@ async def test_a_link_is_random_stored_only_as_a_hash_and_expires_a_year_after_t
     # the election is on 12 May 2030: midnight in Tirana (UTC+2 in May) a year later
     assert links[0].expires_at == datetime(2031, 5, 11, 22, tzinfo=UTC)
     async with db.read() as s:
-        found = await portal.candidate_by_token(session=s, token=token)
+        found = await portal_links.candidate_by_token(session=s, token=token)
     assert found is not None
     assert found.id == forum.stage.anila.id
 
 
 async def test_the_default_expiry_of_a_past_election_is_a_year_from_now() -> None:
     now = datetime(2026, 12, 1, 10, tzinfo=UTC)
-    assert portal.default_expiry(datetime(2022, 3, 6).date(), now=now) == now + timedelta(365)
+    assert portal_links.default_expiry(datetime(2022, 3, 6).date(), now=now) == now + timedelta(365)
 
 
 async def test_reissuing_revokes_the_old_link_and_revoking_stops_it(
@@ -170,14 +170,14 @@ async def test_reissuing_revokes_the_old_link_and_revoking_stops_it(
     old = await issue(db, organizer, anila)
     new = await issue(db, organizer, anila)
     async with db.read() as s:
-        assert await portal.candidate_by_token(session=s, token=old) is None
-        assert await portal.candidate_by_token(session=s, token=new) is not None
+        assert await portal_links.candidate_by_token(session=s, token=old) is None
+        assert await portal_links.candidate_by_token(session=s, token=new) is not None
     async with db.write() as s:
-        assert await portal.revoke_link(session=s, actor=organizer, candidate_id=anila) == 1
+        assert await portal_links.revoke_link(session=s, actor=organizer, candidate_id=anila) == 1
         await s.commit()
     async with db.read() as s:
-        assert await portal.candidate_by_token(session=s, token=new) is None
-        assert await portal.live_link(session=s, candidate_id=anila) is None
+        assert await portal_links.candidate_by_token(session=s, token=new) is None
+        assert await portal_links.live_link(session=s, candidate_id=anila) is None
         actions = (await s.execute(select(AuditEntry.action))).scalars().all()  # type: ignore[call-overload]
     assert sorted(actions) == ["portal_link.issue", "portal_link.issue", "portal_link.revoke"]
 
@@ -511,16 +511,16 @@ async def test_accepting_the_candidates_wording_makes_it_the_text_confirmed(
     await _disputed(db, forum)
     world = forum.stage.world
     async with db.read() as s:
-        disputes = await portal.open_disputes(session=s, actor=world.organizer)
-        assert [d.commitment.id for d in disputes] == [forum.water.id]
-        assert await portal.open_disputes(session=s, actor=world.other_organizer) == []
+        disputed = await disputes.open_disputes(session=s, actor=world.organizer)
+        assert [d.commitment.id for d in disputed] == [forum.water.id]
+        assert await disputes.open_disputes(session=s, actor=world.other_organizer) == []
     async with db.write() as s:
         with pytest.raises(NotAllowed):
-            await portal.accept_wording(
+            await disputes.accept_wording(
                 session=s, actor=world.other_organizer, commitment_id=forum.water.id or 0
             )
     async with db.write() as s:
-        await portal.accept_wording(
+        await disputes.accept_wording(
             session=s, actor=world.organizer, commitment_id=forum.water.id or 0
         )
         await s.commit()
@@ -534,10 +534,10 @@ async def test_accepting_the_candidates_wording_makes_it_the_text_confirmed(
         assert entry is not None
         assert entry.entity_id == forum.water.id
         assert json.loads(entry.details)["text"] == [forum.water.text, stored.text]
-        assert await portal.open_disputes(session=s, actor=world.organizer) == []
+        assert await disputes.open_disputes(session=s, actor=world.organizer) == []
     async with db.write() as s:
         with pytest.raises(Conflict):  # nothing to decide any more
-            await portal.accept_wording(
+            await disputes.accept_wording(
                 session=s, actor=world.organizer, commitment_id=forum.water.id or 0
             )
 

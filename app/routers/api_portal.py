@@ -20,7 +20,7 @@ from app.models.portal import (
     PortalLinkIssued,
     PortalPublic,
 )
-from app.services import portal
+from app.services import portal, portal_links
 from app.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1", tags=["candidate portal"])
@@ -40,7 +40,7 @@ def not_found() -> HTTPException:
 
 
 async def _candidate(session: SessionDep, token: str) -> Candidate:
-    candidate = await portal.candidate_by_token(session=session, token=token)
+    candidate = await portal_links.candidate_by_token(session=session, token=token)
     if candidate is None:
         raise not_found()
     return candidate
@@ -63,7 +63,7 @@ async def issue_portal_link(
     """A new private link for the candidate, shown this once (only its hash is kept); the old
     link stops working. Default expiry: a year after the candidate's election (a year from now
     once that has passed)."""
-    issued = await portal.issue_link(
+    issued = await portal_links.issue_link(
         session=session,
         actor=principal.user,
         candidate_id=candidate_id,
@@ -86,7 +86,7 @@ async def revoke_portal_link(
     candidate_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """The candidate's link stops working at once (204 also when there was none)."""
-    await portal.revoke_link(session=session, actor=principal.user, candidate_id=candidate_id)
+    await portal_links.revoke_link(session=session, actor=principal.user, candidate_id=candidate_id)
     await session.commit()
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
 

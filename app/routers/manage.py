@@ -9,7 +9,7 @@ from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
 from app.i18n import gettext as _
 from app.models import Id, Organization
 from app.routers.forms import see_other
-from app.services import accounts, portal, scheduling
+from app.services import accounts, disputes, scheduling
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -40,8 +40,8 @@ async def dashboard(request: Request, principal: CurrentPrincipal, session: Sess
         else None
     )
     board = await scheduling.dashboard(session=session, actor=principal.user)
-    disputes = await portal.open_disputes(session=session, actor=principal.user)
-    context = {"organization": organization, "board": board, "disputes": disputes}
+    disputed = await disputes.open_disputes(session=session, actor=principal.user)
+    context = {"organization": organization, "board": board, "disputes": disputed}
     return render(request, "manage/dashboard.html", context)
 
 

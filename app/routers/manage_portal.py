@@ -14,7 +14,7 @@ from app.models import Id
 from app.models.portal import DISPUTE_MAX_LENGTH, DisputeKept, PortalLinkCreate
 from app.qr import qr_svg
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import elections, portal
+from app.services import disputes, elections, portal, portal_links
 from app.services.errors import InvalidInput, NotAllowed
 from app.templating import render
 
@@ -30,7 +30,7 @@ async def _link_page(
     principal: Principal,
     candidate_id: int,
     *,
-    issued: portal.IssuedLink | None = None,
+    issued: portal_links.IssuedLink | None = None,
     url: str | None = None,
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
@@ -39,7 +39,7 @@ async def _link_page(
     listing = await elections.get_candidate(session=session, candidate_id=candidate_id)
     if listing is None:
         raise HTTPException(status_code=404)
-    if not await portal.may_issue_links(
+    if not await portal_links.may_issue_links(
         session=session, actor=principal.user, candidate=listing.candidate
     ):
         raise HTTPException(
@@ -51,7 +51,7 @@ async def _link_page(
         )
     context = {
         "listing": listing,
-        "live": await portal.live_link(session=session, candidate_id=candidate_id),
+        "live": await portal_links.live_link(session=session, candidate_id=candidate_id),
         "issued": issued,
         "url": url,
         "qr": qr_svg(url, css_class="qr-code portal-card-qr", label=_("QR code of the link"))
@@ -98,7 +98,7 @@ async def issue(
         data = parse_input(
             PortalLinkCreate, {"expires_at": _expiry_value(values.get("expires_on"))}
         )
-        issued = await portal.issue_link(
+        issued = await portal_links.issue_link(
             session=session,
             actor=principal.user,
             candidate_id=candidate_id,
@@ -122,7 +122,7 @@ async def issue(
 async def revoke(
     request: Request, candidate_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    await portal.revoke_link(session=session, actor=principal.user, candidate_id=candidate_id)
+    await portal_links.revoke_link(session=session, actor=principal.user, candidate_id=candidate_id)
     await session.commit()
     return see_other(request.app.url_path_for("manage_portal_link", candidate_id=str(candidate_id)))
 
@@ -140,7 +140,7 @@ async def _dispute_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    found = await portal.dispute_for_organizer(
+    found = await disputes.dispute_for_organizer(
         session=session, actor=principal.user, commitment_id=commitment_id
     )
     item = (await portal.portal_items(session=session, commitments=[found.commitment]))[0]
@@ -165,7 +165,9 @@ async def dispute_page(
 @router.post("/commitments/{commitment_id}/accept", name="accept_candidate_wording")
 async def accept(commitment_id: Id, principal: CurrentPrincipal, session: SessionDep) -> Response:
     """The candidate's wording becomes the text, confirmed (the old one stays in the audit log)."""
-    await portal.accept_wording(session=session, actor=principal.user, commitment_id=commitment_id)
+    await disputes.accept_wording(
+        session=session, actor=principal.user, commitment_id=commitment_id
+    )
     await session.commit()
     return see_other("/manage?resolved=accepted#disputes")
 
@@ -178,7 +180,7 @@ async def keep(
     values = form_values(await request.form())
     try:
         data = parse_input(DisputeKept, {"note": values.get("note")})
-        await portal.keep_wording(
+        await disputes.keep_wording(
             session=session, actor=principal.user, commitment_id=commitment_id, note=data.note
         )
     except InvalidInput as error:

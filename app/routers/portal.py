@@ -15,7 +15,7 @@ from app.i18n import gettext as _
 from app.models import Candidate, Id
 from app.models.portal import DISPUTE_MAX_LENGTH, CommitmentDispute
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import elections, portal
+from app.services import elections, portal, portal_links
 from app.services.errors import InvalidInput, NotFound
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -27,7 +27,7 @@ def _missing() -> str:
 
 async def _candidate(request: Request, session: AsyncSession, token: str) -> Candidate | Response:
     return await private.lookup(
-        request, portal.candidate_by_token(session=session, token=token), missing=_missing()
+        request, portal_links.candidate_by_token(session=session, token=token), missing=_missing()
     )
 
 
