@@ -254,18 +254,33 @@ async def event_page(
     request: Request, session: AsyncSession, event_id: int, voter: str, sort: str, sent: bool
 ) -> Response:
     """The public event page with its questions, rendered for this visitor alone."""
+    context = await _page_context(request, session, event_id, voter=voter, sort=sort, sent=sent)
+    return render(request, "public/event.html", context)
+
+
+async def _page_context(
+    request: Request,
+    session: AsyncSession,
+    event_id: int,
+    *,
+    voter: str | None,
+    sort: str,
+    sent: bool = False,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """What the event page shows: a cancelled event only itself, else its questions too."""
     listing = await events.visible_event(session=session, event_id=event_id)
     if listing.event.status == EventStatus.cancelled:
-        return render(request, "public/event.html", {"item": listing})
-    context = await section_context(
+        return {"item": listing}
+    return await section_context(
         request=request,
         session=session,
         listing=listing,
         voter=voter,
         sort=sort,
         sent=sent,
+        version=version,
     )
-    return render(request, "public/event.html", context)
 
 
 async def shared_event_page(
@@ -277,16 +292,8 @@ async def shared_event_page(
 
     async def render_page() -> SharedHtml:
         async with db.read() as session:
-            listing = await events.visible_event(session=session, event_id=event_id)
-            if listing.event.status == EventStatus.cancelled:
-                return render_shared(request, "public/event.html", {"item": listing})
-            context = await section_context(
-                request=request,
-                session=session,
-                listing=listing,
-                voter=None,
-                sort=sort,
-                version=state.version,
+            context = await _page_context(
+                request, session, event_id, voter=None, sort=sort, version=state.version
             )
         return render_shared(request, "public/event.html", context)
 
