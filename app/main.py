@@ -24,6 +24,7 @@ from app.routers import (
     api_questions,
     api_scheduling,
     candidates,
+    contracts,
     docs,
     events,
     health,
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal,
         manage_portal,
         candidates,
+        contracts,
     ):
         app.include_router(module.router)
     add_error_handlers(app)

@@ -2,13 +2,15 @@
 monitoring come next, each as one more part of this context)."""
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Municipality
 from app.pages.event_list import events_url
-from app.services import events
+from app.services import contract_lists, events
 from app.services.events import EventFilters
 
 UPCOMING = 10
@@ -31,4 +33,18 @@ async def municipality_context(
         ),
         "upcoming_url": events_url(upcoming_filters),
         "past_url": events_url(past_filters),
+        **await contract_context(session=session, municipality=municipality),
+    }
+
+
+async def contract_context(
+    *, session: AsyncSession, municipality: Municipality, timezone: str = "Europe/Tirane"
+) -> dict[str, Any]:
+    """The municipality's social contracts of the current term, shown at the top."""
+    assert municipality.id is not None
+    today = datetime.now(ZoneInfo(timezone)).date()
+    return {
+        "contracts": await contract_lists.contracts_for_municipality(
+            session=session, municipality_id=municipality.id, today=today
+        )
     }

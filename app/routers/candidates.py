@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.deps import SessionDep, get_principal
 from app.models import Id
-from app.services import candidates, commitments, elections
+from app.services import candidates, commitments, contract_lists, elections
 from app.templating import render
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -71,6 +71,9 @@ async def candidate_page(request: Request, candidate_id: Id, session: SessionDep
         "declined": [i for i in invited if i.declined],
         "commitments": await commitments.for_candidate(session=session, candidate_id=candidate_id),
         "answered": await candidates.answered_questions(session=session, candidate_id=candidate_id),
+        "contracts": await contract_lists.contracts_of_candidate(
+            session=session, candidate_id=candidate_id
+        ),
     }
     return render(request, "public/candidates/detail.html", context)
 
