@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.demo.contracts import seed_contracts
 from app.demo.data import (
     CANDIDATES,
     COMMITMENTS_2022,
@@ -58,6 +59,7 @@ class DemoSummary:
     past_events: int
     upcoming_events: int
     commitments: int = 0
+    contracts: int = 0
 
     def describe(self) -> str:
         events = self.past_events + self.upcoming_events
@@ -69,6 +71,7 @@ class DemoSummary:
                 f"{self.candidates} candidates",
                 f"  {events} events ({self.past_events} past, {self.upcoming_events} upcoming)",
                 f"  {self.commitments} commitments made at the 2022 forums",
+                f"  {self.contracts} social contracts in force (2022)",
             ]
         )
 
@@ -200,6 +203,7 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
         )
 
     made = await _commitments(session, held, candidates)
+    contracts = await seed_contracts(session=session, election=elections[PAST])
 
     await accounts.create_user(
         session=session,
@@ -231,6 +235,7 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
         past_events=len(past),
         upcoming_events=len(upcoming),
         commitments=made,
+        contracts=contracts,
     )
 
 
