@@ -65,12 +65,6 @@ class PriorityView:
     commitments: list[CommitmentSource]
     questions: list[QuestionSource]
 
-    @property
-    def forums(self) -> list[Event]:
-        """The events the priority's sources come from, each once, in date order."""
-        seen = {s.event.id: s.event for s in [*self.commitments, *self.questions]}
-        return sorted(seen.values(), key=lambda e: (e.starts_at, e.id or 0))
-
 
 @dataclass(frozen=True)
 class SignatureView:
