@@ -163,6 +163,12 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/candidates/{candidate_id}"): "public",
     ("GET", "/candidates/{candidate_id}/commitments.csv"): "public",
     ("GET", "/elections/{election_id}/commitments.csv"): "public",
+    # social contracts, public side (issue 12): the matrix's contract is in force; a draft
+    # answers 404 to all but its writers (tests/test_contract_pages.py)
+    ("GET", "/contracts"): "public",
+    ("GET", "/contracts/{contract_id}"): "public",
+    ("GET", "/contracts/{contract_id}/versions/{number}"): "public",
+    ("GET", "/contracts/{contract_id}/print"): "public",
 }
 
 # the routes whose {token} is a candidate's portal link (not a ticket's)

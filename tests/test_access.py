@@ -96,6 +96,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     question_token, asked_id = await _asked_question(db, event_id)
     portal_token, portal_commitment_id = await _portal(db, world, event_id, election_id)
     commitment_id = await _confirmed_commitment(db, event_id, candidate_id)
+    contract_id = await _contract_in_force(db, world, election_id)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -109,6 +110,8 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "portal_token": portal_token,
         "portal_commitment_id": str(portal_commitment_id),
         "commitment_id": str(commitment_id),
+        "contract_id": str(contract_id),
+        "number": "1",
     }
     body_values = {
         "municipality_ids": [world.municipality.id],
@@ -160,6 +163,35 @@ async def _approved_question(db, event_id: int) -> int:  # type: ignore[no-untyp
         session.add(question)
         await session.commit()
     return question.id or 0
+
+
+async def _contract_in_force(db, world: World, election_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A social contract of the matrix's municipality and election, in force, version 1."""
+    from datetime import date
+
+    from app.models import ContractOrganization, ContractStatus, ContractVersion, SocialContract
+
+    async with db.write() as session:
+        contract = SocialContract(
+            municipality_id=world.municipality.id or 0,
+            election_id=election_id,
+            title="Kontrata Sociale e Matricës",
+            term_start=date(2030, 6, 1),
+            term_end=date(2034, 6, 1),
+            status=ContractStatus.in_force,
+        )
+        session.add(contract)
+        await session.flush()
+        session.add_all(
+            [
+                ContractOrganization(
+                    contract_id=contract.id or 0, organization_id=world.organization.id or 0
+                ),
+                ContractVersion(contract_id=contract.id or 0, number=1, introduction="Hyrje."),
+            ]
+        )
+        await session.commit()
+    return contract.id or 0
 
 
 async def _confirmed_commitment(db, event_id: int, candidate_id: int) -> int:  # type: ignore[no-untyped-def]
