@@ -98,7 +98,11 @@ async def make_contract(
         )
         s.add_all([*asked, promised, contract])
         await s.flush()
-        s.add(ContractOrganization(contract_id=contract.id or 0, organization_id=world.organization.id or 0))
+        s.add(
+            ContractOrganization(
+                contract_id=contract.id or 0, organization_id=world.organization.id or 0
+            )
+        )
         signed_at = forum.starts_at + timedelta(hours=1)
         for number, point in [(1, OLD_POINT), (2, NEW_POINT)]:
             version = ContractVersion(
@@ -143,7 +147,8 @@ async def make_contract(
         assert besa is not None
         besa.elected = True
         await s.commit()
-    return Made(contract.id or 0, meeting.id or 0, forum.id or 0, asked[0].id or 0, promised.id or 0)
+    ids = [contract.id, meeting.id, forum.id, asked[0].id, promised.id]
+    return Made(*(i or 0 for i in ids))
 
 
 def main(html: str) -> str:
@@ -160,10 +165,14 @@ async def test_the_public_page_shows_the_text_the_signatures_and_the_path_back(
     assert response.status_code == 200
     page = main(response.text)
     assert TITLE in page
-    assert "Hyrja e versionit 2." in page and NEW_POINT in page and OLD_POINT not in page
-    assert "Priority 1" in page and 'id="priority-1-point-2"' in page
+    assert "Hyrja e versionit 2." in page
+    assert NEW_POINT in page
+    assert OLD_POINT not in page
+    assert "Priority 1" in page
+    assert 'id="priority-1-point-2"' in page
     # who signed which version, who declined and why, where
-    assert "Signed version 1" in page and "Declined version 2" in page
+    assert "Signed version 1" in page
+    assert "Declined version 2" in page
     assert REASON in page
     assert f'href="/events/{made.forum_id}"' in page
     assert "https://example.org/nenshkrimi.pdf" in page
@@ -176,13 +185,16 @@ async def test_the_public_page_shows_the_text_the_signatures_and_the_path_back(
     assert COMMITMENT in page
     assert f'href="/candidates/{stage.anila.id}#commitment-{made.commitment_id}"' in page
     # never a question that is not public
-    assert HIDDEN not in page and REJECTED not in page
+    assert HIDDEN not in page
+    assert REJECTED not in page
     # earlier versions are listed and readable with their own text and signatures
     assert f'href="/contracts/{made.contract_id}/versions/1"' in page
     earlier = await citizen.get(f"/contracts/{made.contract_id}/versions/1")
     assert earlier.status_code == 200
     old = main(earlier.text)
-    assert OLD_POINT in old and NEW_POINT not in old and "Hyrja e versionit 1." in old
+    assert OLD_POINT in old
+    assert NEW_POINT not in old
+    assert "Hyrja e versionit 1." in old
     assert "an earlier text of this contract" in old
     assert "Signed version 1" in old
     assert HIDDEN not in old
@@ -202,7 +214,10 @@ async def test_the_page_reads_the_same_in_albanian(
 
 
 async def test_a_draft_is_its_writers_own(
-    db: Database, stage: Stage, app, citizen: Browser  # type: ignore[no-untyped-def]
+    db: Database,
+    stage: Stage,
+    app,
+    citizen: Browser,  # type: ignore[no-untyped-def]
 ) -> None:
     import httpx
 
@@ -242,12 +257,15 @@ async def test_the_print_view_is_in_albanian_whatever_the_visitor_chose(
     html = response.text
     assert '<html lang="sq">' in html
     assert response.headers["content-language"] == "sq"
-    assert TITLE in html and NEW_POINT in html
-    assert "Prioriteti 1" in html and "Nënshkrimi" in html
+    assert TITLE in html
+    assert NEW_POINT in html
+    assert "Prioriteti 1" in html
+    assert "Nënshkrimi" in html
     assert "site-nav" not in html  # a document, not a page of the site
     assert "contract-print.css" in html
     # Anila signed version 1, not this one: both her line and Besa's are there to sign or read
-    assert "Anila Toska" in html and "Besa Çuni" in html
+    assert "Anila Toska" in html
+    assert "Besa Çuni" in html
     # the visitor's own pages are still in English
     assert "Priority 1" in (await citizen.get(f"/contracts/{made.contract_id}")).text
 
@@ -277,9 +295,11 @@ async def test_the_candidate_page_lists_what_they_signed_or_declined(
 ) -> None:
     made = await make_contract(db, stage)
     anila = main((await citizen.get(f"/candidates/{stage.anila.id}")).text)
-    assert TITLE in anila and "Signed version 1" in anila
+    assert TITLE in anila
+    assert "Signed version 1" in anila
     assert f'href="/contracts/{made.contract_id}/versions/1"' in anila
     besa = main((await citizen.get(f"/candidates/{stage.besa.id}")).text)
-    assert "Declined version 2" in besa and REASON in besa
+    assert "Declined version 2" in besa
+    assert REASON in besa
     other = main((await citizen.get(f"/candidates/{stage.other_town.id}")).text)
     assert TITLE not in other

@@ -75,12 +75,32 @@ MEETINGS = [
         "Banorët vlerësuan shërbimet e bashkisë dhe votuan çështjet kryesore: uji, mbetjet, "
         "transparenca e këshillit, punësimi i të rinjve dhe kujdesi për të moshuarit.",
         [
-            ("water", "Pse lagjja Shkozë ka ujë vetëm dy orë në ditë dhe kur do të ndryshojë kjo?", 38),
-            ("waste", "Kazanët e mbeturinave në Spitallë zbrazen një herë në javë. Kush e kontrollon?", 31),
-            ("transparency", "A mund t'i ndjekim mbledhjet e Këshillit Bashkiak drejtpërdrejt?", 24),
+            (
+                "water",
+                "Pse lagjja Shkozë ka ujë vetëm dy orë në ditë dhe kur do të ndryshojë kjo?",
+                38,
+            ),
+            (
+                "waste",
+                "Kazanët e mbeturinave në Spitallë zbrazen një herë në javë. Kush e kontrollon?",
+                31,
+            ),
+            (
+                "transparency",
+                "A mund t'i ndjekim mbledhjet e Këshillit Bashkiak drejtpërdrejt?",
+                24,
+            ),
             ("youth", "Ku mund të bëjnë praktikë të paguar studentët e Durrësit në bashki?", 22),
-            ("social_care", "Të moshuarit e vetmuar nuk kanë ku të kalojnë ditën. A do të ketë qendër ditore?", 19),
-            ("roads", "Rruga për te shkolla 'Naim Frashëri' nuk ka trotuar; fëmijët ecin në rrugë.", 27),
+            (
+                "social_care",
+                "Të moshuarit e vetmuar nuk kanë ku të kalojnë ditën. A do të ketë qendër ditore?",
+                19,
+            ),
+            (
+                "roads",
+                "Rruga për te shkolla 'Naim Frashëri' nuk ka trotuar; fëmijët ecin në rrugë.",
+                27,
+            ),
         ],
     ),
     MeetingSpec(
@@ -93,11 +113,23 @@ MEETINGS = [
         "Qytetarët renditën si më të ngutshme mbrojtjen nga përmbytjet, rrugët e lagjeve dhe "
         "ngrohjen e shkollave; të rinjtë kërkuan hapësira dhe publikimin e vendimeve.",
         [
-            ("environment", "Çdo dimër Shiroka dhe Zogaj përmbyten. Kur do të pastrohen kanalet?", 41),
+            (
+                "environment",
+                "Çdo dimër Shiroka dhe Zogaj përmbyten. Kur do të pastrohen kanalet?",
+                41,
+            ),
             ("roads", "Rruga e Bahçallëkut është e rrezikshme për këmbësorët dhe biçikletat.", 29),
-            ("education", "Në shumë shkolla fëmijët rrinë me pallto në klasë. Kur do të ketë ngrohje?", 33),
+            (
+                "education",
+                "Në shumë shkolla fëmijët rrinë me pallto në klasë. Kur do të ketë ngrohje?",
+                33,
+            ),
             ("transparency", "Pse vendimet e këshillit botohen me javë vonesë?", 17),
-            ("youth", "Të rinjtë e Shkodrës nuk kanë një qendër ku të takohen dhe të organizohen.", 21),
+            (
+                "youth",
+                "Të rinjtë e Shkodrës nuk kanë një qendër ku të takohen dhe të organizohen.",
+                21,
+            ),
         ],
     ),
 ]

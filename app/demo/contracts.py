@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.demo.contract_data import CONTRACTS, MEETINGS, TERM_END, TERM_START, ContractSpec
 from app.models import (
@@ -82,7 +83,7 @@ async def _meetings(
             status=EventStatus.held,
             report_attendees=spec.attendees,
             report_summary=spec.summary,
-            report_participants="Banorë të lagjeve, grupe të rinjsh e të moshuarish, media vendore.",
+            report_participants="Banorë, grupe të rinjsh e të moshuarish, media vendore.",
         )
         session.add(event)
         await session.flush()
@@ -130,7 +131,7 @@ async def _contract(
     commitments = {
         (c.candidate_id, c.topic_id): _id(c.id)
         for c in (
-            await session.execute(select(Commitment).where(Commitment.candidate_id.in_(ids)))  # type: ignore[union-attr]
+            await session.execute(select(Commitment).where(col(Commitment.candidate_id).in_(ids)))
         ).scalars()
     }
     forums = {
@@ -158,7 +159,7 @@ async def _contract(
         adoption_decision_number=adopted[0] if adopted else None,
         adopted_on=adopted[1] if adopted else None,
         created_at=first - timedelta(days=30),
-        updated_at=datetime.combine(election.election_date, time(20), tzinfo=TIRANE).astimezone(UTC),
+        updated_at=datetime.combine(election.election_date, time(20), TIRANE).astimezone(UTC),
     )
     session.add(contract)
     await session.flush()
@@ -192,13 +193,14 @@ async def _contract(
             PriorityPoint(priority_id=pid, number=n, text=text)
             for n, text in enumerate(p.points, start=1)
         )
-        made = [commitments.get((_id(candidates[name].id), topics.get(t))) for name, t in p.commitments]
+        made = [
+            commitments.get((_id(candidates[name].id), topics.get(t))) for name, t in p.commitments
+        ]
         session.add_all(  # a topic removed from the reference list leaves its link out
             PriorityCommitment(priority_id=pid, commitment_id=c) for c in made if c is not None
         )
         session.add_all(
-            PriorityQuestion(priority_id=pid, question_id=_id(questions[n].id))
-            for n in p.questions
+            PriorityQuestion(priority_id=pid, question_id=_id(questions[n].id)) for n in p.questions
         )
     for s in spec.signatures:
         at = signed_at[s.candidate]

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -56,7 +56,10 @@ async def _summaries(
     signed: dict[int, int] = defaultdict(int)
     for contract_id, count in (
         await session.execute(
-            select(ContractVersion.contract_id, func.count(func.distinct(ContractSignature.candidate_id)))  # type: ignore[call-overload]
+            select(  # type: ignore[call-overload]
+                ContractVersion.contract_id,
+                func.count(func.distinct(ContractSignature.candidate_id)),
+            )
             .join(ContractSignature, col(ContractSignature.version_id) == col(ContractVersion.id))
             .where(
                 col(ContractVersion.contract_id).in_(ids),
@@ -81,14 +84,12 @@ async def _summaries(
     ).all():
         running[(municipality_id, election_id)] = count
     return [
-        ContractSummary(
-            c, m, e, signed[c.id or 0], running[(c.municipality_id, c.election_id)]
-        )
+        ContractSummary(c, m, e, signed[c.id or 0], running[(c.municipality_id, c.election_id)])
         for c, m, e in rows
     ]
 
 
-def _listing():  # type: ignore[no-untyped-def]
+def _listing() -> Select[SocialContract, Municipality, Election]:
     return (
         select(SocialContract, Municipality, Election)
         .join(Municipality, col(Municipality.id) == col(SocialContract.municipality_id))

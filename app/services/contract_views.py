@@ -218,9 +218,7 @@ async def _priorities(session: AsyncSession, version_id: int) -> list[PriorityVi
         for priority_id, question, event in asked.all():
             questions[priority_id].append(QuestionSource(question, event))
     return [
-        PriorityView(
-            p, t, points[p.id or 0], commitments[p.id or 0], questions[p.id or 0]
-        )
+        PriorityView(p, t, points[p.id or 0], commitments[p.id or 0], questions[p.id or 0])
         for p, t in priorities
     ]
 
@@ -296,7 +294,8 @@ async def contract_page(
         return None
     municipality = await session.get(Municipality, contract.municipality_id)
     election = await session.get(Election, contract.election_id)
-    assert municipality is not None and election is not None
+    assert municipality is not None
+    assert election is not None
     signatures = await _signatures(session, versions)
     return ContractPage(
         contract=contract,
