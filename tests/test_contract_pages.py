@@ -303,3 +303,58 @@ async def test_the_candidate_page_lists_what_they_signed_or_declined(
     assert REASON in besa
     other = main((await citizen.get(f"/candidates/{stage.other_town.id}")).text)
     assert TITLE not in other
+
+
+async def test_the_page_reads_in_a_handful_of_queries_whatever_its_size(
+    db: Database, stage: Stage
+) -> None:
+    """No query per priority, point, source or signature: the links come in IN queries."""
+    from sqlalchemy import event, select
+
+    from app.services import contract_views
+
+    made = await make_contract(db, stage)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    async def queries() -> int:
+        statements.clear()
+        event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            async with db.read() as s:
+                contract = await s.get(SocialContract, made.contract_id)
+                assert contract is not None
+                page = await contract_views.contract_page(session=s, contract=contract)
+                assert page is not None
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+        return len(statements)
+
+    small = await queries()
+    async with db.write() as s:
+        version = await s.scalar(
+            select(ContractVersion).where(ContractVersion.number == 2)  # type: ignore[arg-type]
+        )
+        assert version is not None
+        for position in range(2, 8):
+            priority = ContractPriority(
+                version_id=version.id or 0, position=position, title=f"Prioritet {position}"
+            )
+            s.add(priority)
+            await s.flush()
+            s.add_all(
+                [
+                    *(
+                        PriorityPoint(priority_id=priority.id or 0, number=n, text=f"Pika {n}")
+                        for n in range(1, 5)
+                    ),
+                    PriorityQuestion(priority_id=priority.id or 0, question_id=made.question_id),
+                    PriorityCommitment(
+                        priority_id=priority.id or 0, commitment_id=made.commitment_id
+                    ),
+                ]
+            )
+        await s.commit()
+    assert await queries() == small <= 12
