@@ -358,3 +358,19 @@ async def test_the_page_reads_in_a_handful_of_queries_whatever_its_size(
             )
         await s.commit()
     assert await queries() == small <= 12
+
+
+async def test_only_web_links_become_links(db: Database, stage: Stage, citizen: Browser) -> None:
+    made = await make_contract(db, stage)
+    for url, shown in [
+        ("javascript:alert(1)", False),
+        ("https://example.org/vendimi-112.pdf", True),
+    ]:
+        async with db.write() as s:
+            contract = await s.get(SocialContract, made.contract_id)
+            assert contract is not None
+            contract.adoption_url = url
+            await s.commit()
+        page = main((await citizen.get(f"/contracts/{made.contract_id}")).text)
+        assert (f'href="{url}"' in page) is shown
+        assert "javascript:" not in page

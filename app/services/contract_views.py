@@ -39,6 +39,13 @@ from app.models.events import PUBLIC_EVENT_STATUSES
 from app.services.questions import PUBLIC
 
 
+def web_link(url: str | None) -> str | None:
+    """A link given by an organizer, if it is one a page may point at (http or https)."""
+    if url and url.strip().lower().startswith(("https://", "http://")):
+        return url.strip()
+    return None
+
+
 @dataclass(frozen=True)
 class CommitmentSource:
     """A candidate's commitment a priority grew out of, with who made it and where."""
@@ -85,7 +92,7 @@ class SignatureView:
         """The scan of the signed page: the stored upload, or the link given."""
         if self.signature.document_id is not None:
             return f"/contract-signatures/{self.signature.id}/document"
-        return self.signature.document_url
+        return web_link(self.signature.document_url)
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,10 @@ class ContractPage:
     signatures: list[SignatureView]  # of every version, newest version first
     candidates: list[CandidateAnswer]  # the mayoral candidates, by name
     organizations: list[Organization]
+
+    @property
+    def adoption_href(self) -> str | None:
+        return web_link(self.contract.adoption_url)
 
     @property
     def current(self) -> ContractVersion:
