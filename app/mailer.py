@@ -61,18 +61,26 @@ def build_message(
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
-    for key, value in headers.items():
-        message[key] = value
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     for attachment in attachments:
         maintype, _slash, subtype = attachment["content_type"].partition("/")
-        message.add_attachment(
-            attachment["content"].encode(),
-            maintype=maintype,
-            subtype=subtype,
-            filename=attachment["filename"],
-        )
+        if maintype == "text":  # text (an .ics) as UTF-8 text
+            message.add_attachment(
+                attachment["content"],
+                subtype=subtype,
+                charset="utf-8",
+                filename=attachment["filename"],
+            )
+        else:
+            message.add_attachment(
+                attachment["content"].encode(),
+                maintype=maintype,
+                subtype=subtype,
+                filename=attachment["filename"],
+            )
+    for key, value in headers.items():  # last: making the body moves Content-* headers into it
+        message[key] = value
     return message
 
 
