@@ -184,7 +184,10 @@ async def test_a_sender_that_dies_between_send_and_mark_is_recognisable_by_its_m
     assert len(claimed) == 3
     # it sends the first one, then is killed before marking it (and before sending the rest)
     first = mail_sender.email_of(
-        claimed[0], sender=settings.mail_from, secret=settings.secret_key, base_url=settings.base_url
+        claimed[0],
+        sender=settings.mail_from,
+        secret=settings.secret_key,
+        base_url=settings.base_url,
     )
     await mail_sender.smtp_transport(settings.smtp_url)(first)
     # another sender meanwhile finds nothing: the claims hold
@@ -231,7 +234,9 @@ async def test_two_senders_at_once_never_send_the_same_message_twice(
 
         async def sender(database: Database, name: str) -> None:
             for _round in range(10):
-                await mail_sender.send_pass(database, worker=name, transport=slow_transport, batch=5)
+                await mail_sender.send_pass(
+                    database, worker=name, transport=slow_transport, batch=5
+                )
 
         await asyncio.gather(sender(mail_db, "one"), sender(other, "two"))
     finally:
@@ -239,9 +244,12 @@ async def test_two_senders_at_once_never_send_the_same_message_twice(
     assert len(sent) == 40
     assert len(set(sent)) == 40
     async with db.read() as session:
-        assert await session.scalar(
-            select(func.count()).where(col(OutboxMessage.status) == OutboxStatus.sent)
-        ) == 40
+        assert (
+            await session.scalar(
+                select(func.count()).where(col(OutboxMessage.status) == OutboxStatus.sent)
+            )
+            == 40
+        )
         workers = set(
             (await session.execute(select(OutboxMessage.claimed_by))).scalars()  # type: ignore[call-overload]
         )
@@ -258,5 +266,3 @@ async def test_without_smtp_messages_are_made_and_kept_pending(
     [row] = await messages(db)
     assert row.status == OutboxStatus.pending and row.attempts == 0
     assert "Hello Arta Hoxha" in row.text_body
-
-

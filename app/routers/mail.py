@@ -68,11 +68,16 @@ def _not_valid(request: Request) -> Response:
     return private.not_valid(request, _("This unsubscribe link is not valid."))
 
 
-@router.get("/unsubscribe/{token}", name="unsubscribe_form")
+@router.get("/unsubscribe/{unsubscribe_token}", name="unsubscribe_form")
 async def unsubscribe_form(
-    request: Request, token: str, session: SessionDep, settings: SettingsDep, done: bool = False
+    request: Request,
+    unsubscribe_token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    done: bool = False,
 ) -> Response:
     """A confirm button, never a link that acts (mail apps open links to preview them)."""
+    token = unsubscribe_token
     found = _address(settings, token)
     if found is None:
         return _not_valid(request)
@@ -85,17 +90,18 @@ async def unsubscribe_form(
     return private.render(request, "public/unsubscribe.html", context)
 
 
-@router.post("/unsubscribe/{token}", name="unsubscribe")
+@router.post("/unsubscribe/{unsubscribe_token}", name="unsubscribe")
 async def unsubscribe(
-    request: Request, token: str, session: SessionDep, settings: SettingsDep
+    request: Request, unsubscribe_token: str, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The form's button and a mail client's one-click POST alike; no CSRF token (the signed
     token authorizes it: app/security.py CSRF_EXEMPT_PREFIXES)."""
+    token = unsubscribe_token
     found = _address(settings, token)
     if found is None:
         return _not_valid(request)
     address, scope = found
     await outbox.unsubscribe(session=session, address=address, scope=scope)
     await session.commit()
-    url = request.app.url_path_for("unsubscribe_form", token=token)
+    url = request.app.url_path_for("unsubscribe_form", unsubscribe_token=token)
     return private.protect(see_other(f"{url}?done=true"))
