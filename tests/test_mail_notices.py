@@ -67,7 +67,8 @@ async def test_cancelling_tells_the_person_and_the_one_who_moves_up(
     assert receipt.recipient == "ana@example.org"
     [moved] = await outbox_rows(db, "registration_promoted")
     assert moved.recipient == "besa@example.org"
-    assert "u konfirmua" in moved.text_body and moved.attachments  # the .ics again
+    assert "u konfirmua" in moved.text_body
+    assert moved.attachments
 
 
 async def test_a_rolled_back_change_leaves_no_message(db: Database, world: World) -> None:
@@ -103,7 +104,8 @@ async def test_moving_or_cancelling_an_event_tells_everyone_registered(stage: St
         await session.commit()
     [changed] = await outbox_rows(db, "event_changed")
     assert changed.recipient == "ana@example.org"
-    assert "Do të fillonte më" in changed.text_body and changed.attachments
+    assert "Do të fillonte më" in changed.text_body
+    assert changed.attachments
     async with db.write() as session:
         await scheduling.update_event(
             session=session,
@@ -173,12 +175,14 @@ async def test_the_invitation_carries_a_portal_link_where_the_candidate_answers(
     assert answered.status_code == 303
     async with db.read() as session:
         link = await session.get(EventCandidate, (event.id, stage.anila.id))
-        assert link is not None and link.status == InvitationStatus.confirmed
+        assert link is not None
+        assert link.status == InvitationStatus.confirmed
     declined = await client.post_form(f"{portal_path}/events/{event.id}/decline")
     assert declined.status_code == 303
     async with db.read() as session:
         link = await session.get(EventCandidate, (event.id, stage.anila.id))
-        assert link is not None and link.status == InvitationStatus.declined
+        assert link is not None
+        assert link.status == InvitationStatus.declined
     # a second invitation (another event) reuses the same live link: the card keeps working
     other = await create(
         db,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.db import Database
-from app.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus
+from app.models import OutboxMessage, OutboxStatus, Registration
 from app.services import mail_sender, outbox
 from tests.conftest import Browser, World, make_settings
 from tests.smtp import SmtpServer, attachments_of, html_of, text_of
@@ -71,7 +71,8 @@ async def test_registration_email_arrives_once_in_english_with_ics_and_a_ticket_
     assert ticket.status_code == 200
     async with db.read() as session:
         code = await session.scalar(select(Registration.code))  # type: ignore[call-overload]
-    assert code in ticket.text and code in body
+    assert code in ticket.text
+    assert code in body
     [ics] = attachments_of(message)
     assert ics.get_content_type() == "text/calendar"
     calendar = icalendar.Calendar.from_ical(ics.get_content())
@@ -122,9 +123,11 @@ async def test_smtp_down_retries_with_backoff_then_delivers_when_it_is_back(
     await register(citizen, event_id, email="arta@example.org")
     smtp.stop()
     first = await deliver(mail_db)
-    assert len(first.retried) == 1 and not first.sent
+    assert len(first.retried) == 1
+    assert not first.sent
     [row] = await messages(db)
-    assert row.status == OutboxStatus.pending and row.attempts == 1
+    assert row.status == OutboxStatus.pending
+    assert row.attempts == 1
     assert "Connect" in (row.last_error or "") or "refused" in (row.last_error or "").lower()
     wait = row.next_attempt_at - datetime.now(UTC)
     assert timedelta(seconds=20) < wait <= timedelta(seconds=30)
@@ -139,7 +142,8 @@ async def test_smtp_down_retries_with_backoff_then_delivers_when_it_is_back(
     assert len(third.sent) == 1
     assert len(smtp.inbox.wait_for(1)) == 1
     [row] = await messages(db)
-    assert row.status == OutboxStatus.sent and row.last_error is None
+    assert row.status == OutboxStatus.sent
+    assert row.last_error is None
 
 
 async def test_after_the_last_attempt_the_message_is_failed_and_an_admin_may_retry_it(
@@ -153,7 +157,8 @@ async def test_after_the_last_attempt_the_message_is_failed_and_an_admin_may_ret
         later += timedelta(hours=7)
         await deliver(mail_db, now=later)
     [row] = await messages(db)
-    assert row.status == OutboxStatus.failed and row.attempts == 3
+    assert row.status == OutboxStatus.failed
+    assert row.attempts == 3
     assert (await deliver(mail_db, now=later + timedelta(days=1))).failed == []  # left alone
     page = await citizen.get("/manage/outbox")
     assert page.status_code in (303, 401, 403)  # not for the public
@@ -164,7 +169,8 @@ async def test_after_the_last_attempt_the_message_is_failed_and_an_admin_may_ret
     await admin.sign_in(world.admin.email)
     page = await admin.get("/manage/outbox")
     assert page.status_code == 200
-    assert "outbox-failed" in page.text and "arta@example.org" in page.text
+    assert "outbox-failed" in page.text
+    assert "arta@example.org" in page.text
     assert "Your place is confirmed" in page.text
     retried = await admin.post_form(f"/manage/outbox/{row.id}/retry")
     assert retried.status_code == 303
@@ -262,7 +268,9 @@ async def test_without_smtp_messages_are_made_and_kept_pending(
     event_id = await make_event(db, world)
     await register(citizen, event_id, email="arta@example.org")
     result = await mail_sender.send_pass(db)  # the test settings have no SMTP_URL
-    assert result.sent == [] and result.retried == []
+    assert result.sent == []
+    assert result.retried == []
     [row] = await messages(db)
-    assert row.status == OutboxStatus.pending and row.attempts == 0
+    assert row.status == OutboxStatus.pending
+    assert row.attempts == 0
     assert "Hello Arta Hoxha" in row.text_body
