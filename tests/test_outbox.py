@@ -274,3 +274,38 @@ async def test_without_smtp_messages_are_made_and_kept_pending(
     assert row.status == OutboxStatus.pending
     assert row.attempts == 0
     assert "Hello Arta Hoxha" in row.text_body
+
+
+def test_send_mail_is_a_command_for_cron_with_its_help(
+    new_sqlite_database,  # type: ignore[no-untyped-def]
+    smtp: SmtpServer,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from alembic import command
+
+    from tests.conftest import alembic_config
+
+    script = Path(sys.executable).parent / "pop-forums"
+    shown = subprocess.run(
+        [str(script), "send-mail", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "for a cron" in shown.stdout
+    assert "--batch" in shown.stdout
+    url = new_sqlite_database()
+    command.upgrade(alembic_config(url), "head")
+    env = {**os.environ, "DATABASE_URL": url, "VAR_DIR": str(tmp_path), "SMTP_URL": smtp.url}
+    done = subprocess.run(
+        [str(script), "send-mail"], capture_output=True, text=True, env=env, check=True
+    )
+    assert "0 sent" in done.stdout
+    env.pop("SMTP_URL")
+    env["SMTP_URL"] = ""
+    kept = subprocess.run(
+        [str(script), "send-mail"], capture_output=True, text=True, env=env, check=True
+    )
+    assert "SMTP_URL is not set" in kept.stdout
