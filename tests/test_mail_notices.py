@@ -246,3 +246,64 @@ async def test_a_recorded_commitment_asks_the_candidate_and_a_dispute_tells_the_
     assert "Thashë një çerdhe, jo dy." in told.text_body
     async with db.read() as session:
         assert (await session.get(Commitment, commitment.id)) is not None
+
+
+async def test_a_drafts_invitations_go_out_when_it_is_scheduled_once(stage: Stage, db) -> None:  # type: ignore[no-untyped-def]
+    from app.services import scheduling
+
+    async with db.write() as session:
+        await session.execute(
+            update(Candidate)
+            .where(col(Candidate.id) == stage.besa.id)
+            .values(contact="besa.cuni@example.al")
+        )
+        await session.commit()
+    event = await create(db, stage.world.organizer, forum(stage, status="draft"))
+    assert await outbox_rows(db, "candidate_invited") == []
+    for status in ("scheduled", "draft", "scheduled"):
+        async with db.write() as session:
+            await scheduling.update_event(
+                session=session,
+                actor=stage.world.organizer,
+                event_id=event.id,
+                data=EventUpdate(status=status),
+            )
+            await session.commit()
+    [sent] = await outbox_rows(db, "candidate_invited")
+    assert sent.recipient == "besa.cuni@example.al"
+
+
+async def test_the_candidates_own_answer_keeps_the_invitation_rules(stage: Stage, db) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from app.services import invitation_answers
+    from app.services.errors import Conflict, InvalidInput
+
+    first = await create(db, stage.world.organizer, forum(stage))
+    overlapping = await create(
+        db,
+        stage.world.organizer,
+        forum(stage, title="Një tjetër", venue="Pallati i Kulturës"),
+    )
+
+    async def answer(event_id: int, status: InvitationStatus, **kwargs: object) -> None:
+        async with db.write() as session:
+            await invitation_answers.answer_invitation(
+                session=session,
+                candidate_id=stage.anila.id or 0,
+                event_id=event_id,
+                status=status,
+                **kwargs,  # type: ignore[arg-type]
+            )
+            await session.commit()
+
+    await answer(first.id, InvitationStatus.confirmed)
+    with pytest.raises(Conflict):  # confirmed at an overlapping event already
+        await answer(overlapping.id, InvitationStatus.confirmed)
+    await answer(overlapping.id, InvitationStatus.declined)
+    with pytest.raises(InvalidInput):  # "attended" is the organizers' to say
+        await answer(first.id, InvitationStatus.attended)
+    with pytest.raises(Conflict):  # once the event has started, the organizers' record stands
+        await answer(
+            first.id, InvitationStatus.declined, now=first.starts_at + timedelta(minutes=5)
+        )
