@@ -208,12 +208,13 @@ async def register(
             language=get_locale(),
         ),
     )
-    await notices.registration_made(
-        session=session,
-        registration=registration,
-        token=token,
-        position=await waitlist_position(session=session, registration=registration),
-    )
+    if registration.email:
+        await notices.registration_made(
+            session=session,
+            registration=registration,
+            token=token,
+            position=await waitlist_position(session=session, registration=registration),
+        )
     return Ticket(registration, token, created=True)
 
 

@@ -65,6 +65,8 @@ async def registration_made(
     *, session: AsyncSession, registration: Registration, token: str, position: int | None
 ) -> None:
     """Confirmed or waitlisted: the ticket link and the event's .ics."""
+    if not outbox.valid_address(registration.email):
+        return  # no e-mail given: nothing to render (the busiest path of all)
     context, attachments = await event_context(session, registration.event_id)
     waitlisted = registration.status == RegistrationStatus.waitlisted
     await outbox.enqueue(
@@ -95,6 +97,8 @@ async def _to_registration(
     dedupe_key: str | None = None,
     with_calendar: bool = False,
 ) -> None:
+    if not outbox.valid_address(registration.email):
+        return
     context, attachments = await event_context(session, registration.event_id)
     await outbox.enqueue(
         session=session,
