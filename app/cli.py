@@ -241,6 +241,39 @@ def purge_personal_data(
     )
 
 
+@cli.command("send-mail")
+def send_mail(
+    batch: Annotated[
+        int, typer.Option(min=1, max=500, help="Claim at most this many messages.")
+    ] = 50,
+) -> None:
+    """Send the e-mails waiting in the outbox, once (for a cron; `serve` also sends them).
+
+    Enqueues the 24-hour reminders now due, then claims due messages (new ones, retries whose
+    time has come, and those a stopped sender left behind) and hands them to SMTP_URL. Safe to
+    run beside `serve` and other senders: each message is claimed by one sender. Without
+    SMTP_URL nothing is sent and the messages are kept (see /manage/outbox).
+    """
+    from app.services.mail_sender import send_pass
+
+    settings = get_settings()
+
+    async def run() -> str:
+        db = Database(settings)
+        try:
+            return (await send_pass(db, batch=batch)).describe()
+        finally:
+            await db.dispose()
+
+    summary = asyncio.run(run())
+    if not settings.smtp_url:
+        typer.secho(
+            "SMTP_URL is not set: nothing was sent; the messages are kept in the outbox.",
+            fg=typer.colors.YELLOW,
+        )
+    typer.echo(summary)
+
+
 def main() -> None:
     cli()
 

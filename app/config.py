@@ -53,12 +53,22 @@ class Settings(BaseSettings):
     rate_limit_question_browser: str = "6/300"
     rate_limit_vote_ip: str = "6000/600"
     rate_limit_vote_browser: str = "300/600"
+    # "send me my ticket link": per IP, and per address asked for (each sends an e-mail)
+    rate_limit_ticket_mail_ip: str = "20/3600"
+    rate_limit_ticket_mail_address: str = "3/3600"
     # per worker process: 4 workers × (5 + 5) stay well under PostgreSQL's 100 connections;
     # more would only queue on the same row locks
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=5, ge=0)
     db_pool_timeout: float = Field(default=10.0, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # e-mail: smtp://host:port, smtp://user:password@host:587?starttls=true, smtps://host:465
+    # (implicit TLS). Empty: messages are made and kept in the outbox (/manage/outbox), not sent
+    smtp_url: str = ""
+    mail_from: str = "pop-forums <no-reply@pop-forums.invalid>"
+    mail_max_attempts: int = Field(default=8, ge=1)
+    # how often each worker's sender looks for due messages (seconds); 0: no sender in `serve`
+    mail_poll_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("rate_limits", mode="before")
     @classmethod
@@ -76,12 +86,28 @@ class Settings(BaseSettings):
         "rate_limit_question_browser",
         "rate_limit_vote_ip",
         "rate_limit_vote_browser",
+        "rate_limit_ticket_mail_ip",
+        "rate_limit_ticket_mail_address",
         mode="before",
     )
     @classmethod
     def _rate(cls, value: object) -> str:
         count, seconds = parse_rate(str(value))
         return f"{count}/{seconds}"
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+                raise ValueError("SMTP_URL is smtp://host:port or smtps://host:port")
+            try:
+                parts.port  # noqa: B018 (raises on a port that is not a number)
+            except ValueError as error:
+                raise ValueError("SMTP_URL: the port is not a number") from error
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -93,8 +93,15 @@ class Database:
         self.settings = settings
         self.engine = create_engine(settings)
         write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self.read = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
-        self.write = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
+        # the settings ride on each session (session.info), for services that need the base URL
+        # or the secret deep in a transaction (the outbox renders links and signs unsubscribes)
+        info = {"settings": settings}
+        self.read = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False, info=info
+        )
+        self.write = async_sessionmaker(
+            write_engine, class_=AsyncSession, expire_on_commit=False, info=info
+        )
         # one statement that reads, with no transaction around it: what the busiest pages need
         # per request, without the round trips of BEGIN and ROLLBACK
         self._snapshot_engine = (

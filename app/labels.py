@@ -11,6 +11,7 @@ from app.models import (
     Gender,
     InvitationStatus,
     Office,
+    OutboxStatus,
     QuestionStatus,
     RegistrationSource,
     RegistrationStatus,
@@ -59,6 +60,10 @@ def label(value: Enum | None) -> str:
         (QuestionStatus.approved, _("Approved")),
         (QuestionStatus.rejected, _("Not published")),
         (QuestionStatus.answered, _("Answered")),
+        (OutboxStatus.pending, _("Waiting to be sent")),
+        (OutboxStatus.sending, _("Being sent")),
+        (OutboxStatus.sent, _("Sent")),
+        (OutboxStatus.failed, _("Failed")),
     ]
     for member, text in labels:
         if type(member) is type(value) and member.value == value.value:

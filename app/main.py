@@ -1,5 +1,7 @@
 """create_app(): settings, database, middleware, routers, static files and error pages."""
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,18 +30,21 @@ from app.routers import (
     docs,
     events,
     health,
+    mail,
     manage,
     manage_attendance,
     manage_candidates,
     manage_commitments,
     manage_elections,
     manage_events,
+    manage_outbox,
     manage_parties,
     manage_portal,
     moderation,
     municipalities,
     pages,
     portal,
+    portal_invitations,
     questions,
     registrations,
     screen,
@@ -66,8 +71,23 @@ def _freeze_startup_objects() -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     _freeze_startup_objects()
+    sender = _start_mail_sender(app)
     yield
+    if sender is not None:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
     await app.state.db.dispose()
+
+
+def _start_mail_sender(app: FastAPI) -> "asyncio.Task[None] | None":
+    """Each worker runs a sender (app/services/mail_sender.py); claims keep them apart."""
+    from app.services.mail_sender import run_forever
+
+    interval = app.state.settings.mail_poll_seconds
+    if interval <= 0:
+        return None
+    return asyncio.create_task(run_forever(app.state.db, interval=interval), name="mail-sender")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -132,6 +152,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         manage_portal,
         candidates,
         contracts,
+        mail,
+        manage_outbox,
+        portal_invitations,
     ):
         app.include_router(module.router)
     add_error_handlers(app)

@@ -118,9 +118,18 @@ def is_bearer_request(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
+# Deliberately without a CSRF token: a mail client's one-click unsubscribe (RFC 8058) posts from
+# no page of ours, with no cookie; the signed token in the path is what authorizes it, and all
+# it can do is stop e-mail to the address the token names.
+CSRF_EXEMPT_PREFIXES = ("/unsubscribe/",)
+
+
 def needs_csrf_check(request: Request) -> bool:
-    """Anything a cookie authorizes; not a bearer call nor a cookie-less public API call."""
+    """Anything a cookie authorizes; not a bearer call nor a cookie-less public API call, nor
+    the one-click unsubscribe (CSRF_EXEMPT_PREFIXES)."""
     if request.method in SAFE_METHODS or is_bearer_request(request):
+        return False
+    if request.url.path.startswith(CSRF_EXEMPT_PREFIXES):
         return False
     return not (request.url.path.startswith("/api/") and SESSION_COOKIE not in request.cookies)
 

@@ -147,6 +147,16 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/manage/commitments/{commitment_id}/dispute"): "scoped",
     ("POST", "/manage/commitments/{commitment_id}/accept"): "scoped",
     ("POST", "/manage/commitments/{commitment_id}/keep"): "scoped",
+    # e-mail (issue 14): the lost ticket, unsubscribing (its own signed token), the outbox, the
+    # candidate's answer to an invitation
+    ("GET", "/events/{event_id}/ticket-link"): "public",
+    ("POST", "/events/{event_id}/ticket-link"): "public",
+    ("GET", "/unsubscribe/{unsubscribe_token}"): "public",
+    ("POST", "/unsubscribe/{unsubscribe_token}"): "public",
+    ("GET", "/manage/outbox"): "admin",
+    ("POST", "/manage/outbox/{message_id}/retry"): "admin",
+    ("GET", "/c/{token}/events/{event_id}/{answer}"): "token",
+    ("POST", "/c/{token}/events/{event_id}/{answer}"): "token",
     # commitments (issue 11)
     ("POST", "/api/v1/commitments"): "scoped",
     ("GET", "/api/v1/events/{event_id}/commitments"): "public",
@@ -255,4 +265,8 @@ DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
     ("GET", "/events/{event_id}/screen/live"): "nobody",
     ("POST", "/questions/{question_id}/vote"): "nobody",
     ("POST", "/questions/{question_id}/unvote"): "nobody",
+    ("GET", "/events/{event_id}/ticket-link"): "nobody",
+    ("POST", "/events/{event_id}/ticket-link"): "nobody",
+    ("GET", "/c/{token}/events/{event_id}/{answer}"): "nobody",
+    ("POST", "/c/{token}/events/{event_id}/{answer}"): "nobody",
 }

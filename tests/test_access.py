@@ -112,6 +112,9 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "commitment_id": str(commitment_id),
         "contract_id": str(contract_id),
         "number": "1",
+        "unsubscribe_token": _unsubscribe_token(),
+        "message_id": str(await _failed_message(db)),
+        "answer": "confirm",
     }
     body_values = {
         "municipality_ids": [world.municipality.id],
@@ -300,6 +303,34 @@ async def _portal(db, world: World, event_id: int, election_id: int) -> tuple[st
         )
         await session.commit()
     return issued.token, commitment.id or 0
+
+
+def _unsubscribe_token() -> str:
+    from app.services import outbox
+    from tests.conftest import TEST_SECRET
+
+    return outbox.unsubscribe_token(secret=TEST_SECRET, address="matrix@example.org")
+
+
+async def _failed_message(db) -> int:  # type: ignore[no-untyped-def]
+    """A message of the outbox that failed (an admin may retry it)."""
+    from app.models import OutboxMessage, OutboxStatus
+
+    async with db.write() as session:
+        message = OutboxMessage(
+            kind="test",
+            recipient="matrix@example.org",
+            language="sq",
+            subject="Provë",
+            text_body="Provë",
+            html_body="<p>Provë</p>",
+            message_id="<matrix@testserver>",
+            status=OutboxStatus.failed,
+            attempts=8,
+        )
+        session.add(message)
+        await session.commit()
+    return message.id or 0
 
 
 def fill(clients: Clients, path: str, *, token: str | None = None) -> str:

@@ -4,10 +4,22 @@ import re
 
 import pytest
 
+from app.security import CSRF_EXEMPT_PREFIXES
 from tests.access import ROUTES
 from tests.conftest import Browser, World, api_token_for
 
-UNSAFE_ROUTES = sorted((m, p) for m, p in ROUTES if m in {"POST", "PUT", "PATCH", "DELETE"})
+# the one-click unsubscribe is exempt on purpose (app/security.py; tests/test_mail_pages.py)
+EXEMPT = {(m, p) for m, p in ROUTES if p.startswith(CSRF_EXEMPT_PREFIXES)}
+UNSAFE_ROUTES = sorted(
+    (m, p) for m, p in ROUTES if m in {"POST", "PUT", "PATCH", "DELETE"} and (m, p) not in EXEMPT
+)
+
+
+def test_only_the_one_click_unsubscribe_goes_without_a_csrf_token() -> None:
+    assert CSRF_EXEMPT_PREFIXES == ("/unsubscribe/",)
+    assert {key for key in EXEMPT if key[0] != "GET"} == {
+        ("POST", "/unsubscribe/{unsubscribe_token}")
+    }
 
 
 def fill(path: str) -> str:

@@ -39,6 +39,7 @@ from app.models.elections import (
     Party,
 )
 from app.models.events import Event, EventCandidate, EventKind, EventStatus, InvitationStatus
+from app.models.outbox import MailUnsubscribe, OutboxMessage, OutboxStatus
 from app.models.places import Municipality, Organization
 from app.models.portal import CandidatePortalLink
 from app.models.questions import Question, QuestionCandidate, QuestionStatus, QuestionVote, Topic
@@ -70,10 +71,13 @@ __all__ = [
     "Gender",
     "Id",
     "InvitationStatus",
+    "MailUnsubscribe",
     "MonitoringRound",
     "Municipality",
     "Office",
     "Organization",
+    "OutboxMessage",
+    "OutboxStatus",
     "Party",
     "PriorityAssessment",
     "PriorityCommitment",

@@ -70,6 +70,8 @@ class Registration(SQLModel, table=True):
     # it: a retry is recognised, but neither the key nor the ticket can be had from the row
     idempotency_key_hash: str | None = Field(default=None, max_length=64)
     request_fingerprint: str | None = Field(default=None, max_length=64)
+    # the language the person used when registering: their e-mails are written in it
+    language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

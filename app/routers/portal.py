@@ -15,7 +15,7 @@ from app.i18n import gettext as _
 from app.models import Candidate, Id
 from app.models.portal import DISPUTE_MAX_LENGTH, CommitmentDispute
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import elections, portal, portal_links
+from app.services import elections, invitation_answers, portal, portal_links
 from app.services.errors import InvalidInput, NotFound
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -38,7 +38,11 @@ def _back(request: Request, token: str, commitment_id: int) -> Response:
 
 @router.get("/c/{token}", name="candidate_portal")
 async def portal_page(
-    request: Request, token: str, session: SessionDep, answered: Id | None = None
+    request: Request,
+    token: str,
+    session: SessionDep,
+    answered: Id | None = None,
+    invitation: Id | None = None,
 ) -> Response:
     candidate = await _candidate(request, session, token)
     if isinstance(candidate, Response):
@@ -49,6 +53,8 @@ async def portal_page(
         "events": await portal.portal_events(session=session, candidate=candidate),
         "token": token,
         "answered": answered,
+        "invitation": invitation,
+        "may_answer": invitation_answers.candidate_may_answer,
     }
     return private.render(request, "portal/portal.html", context)
 

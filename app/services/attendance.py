@@ -13,6 +13,7 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.models import (
     Event,
@@ -24,6 +25,7 @@ from app.models import (
 )
 from app.models.attendance import RegistrationCreate
 from app.security import hash_token
+from app.services import notices
 from app.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from app.services.tickets import (
     KEY_PATTERN,
@@ -203,8 +205,16 @@ async def register(
             idempotency_key_hash=stored_key,
             request_fingerprint=fingerprint,
             created_at=now,
+            language=get_locale(),
         ),
     )
+    if registration.email:
+        await notices.registration_made(
+            session=session,
+            registration=registration,
+            token=token,
+            position=await waitlist_position(session=session, registration=registration),
+        )
     return Ticket(registration, token, created=True)
 
 
@@ -229,7 +239,8 @@ async def waitlist_position(*, session: AsyncSession, registration: Registration
 async def cancel(
     *, session: AsyncSession, registration: Registration, now: datetime | None = None
 ) -> Registration | None:
-    """Cancels a registration; a freed place goes to the first on the waitlist (returned)."""
+    """Cancels a registration; a freed place goes to the first on the waitlist (returned).
+    Both are told by e-mail."""
     await lock_event(session, registration.event_id)
     await session.refresh(registration)
     if registration.status == RegistrationStatus.cancelled:
@@ -238,6 +249,7 @@ async def cancel(
     registration.status = RegistrationStatus.cancelled
     registration.cancelled_at = now or utcnow()
     await session.flush()
+    await notices.cancelled(session=session, registration=registration)
     return (
         await promote(session=session, event_id=registration.event_id, now=now)
         if (was_confirmed)
@@ -249,7 +261,7 @@ async def promote(
     *, session: AsyncSession, event_id: int, now: datetime | None = None
 ) -> Registration | None:
     """Fills one free place from the waitlist, first come first served; the caller holds the
-    event's lock. Returns the promoted registration, or None."""
+    event's lock. Returns the promoted registration (told by e-mail), or None."""
     event = await session.get(Event, event_id)
     if event is None or event.capacity is None:
         return None
@@ -269,6 +281,7 @@ async def promote(
         first.status = RegistrationStatus.confirmed
         first.promoted_at = now or utcnow()
         await session.flush()
+        await notices.promoted(session=session, registration=first)
     return first
 
 

@@ -43,7 +43,7 @@ from app.models import (
 )
 from app.models.commitments import CommitmentCreate, CommitmentEdit
 from app.models.events import PUBLIC_EVENT_STATUSES
-from app.services import audit
+from app.services import audit, notices
 from app.services.access import require_event_writer
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.questions import is_public
@@ -148,6 +148,7 @@ async def record(
         entity_id=commitment.id,
         details=details,
     )
+    await notices.commitment_recorded(session=session, commitment=commitment, actor=actor)
     return commitment
 
 

@@ -116,15 +116,16 @@ async def _candidate_clash(
     return await session.scalar(statement)
 
 
-def _seen_by(event: Event, viewer: User) -> bool:
-    """Whether the viewer may know this other event's title: a public one, or their own."""
-    return event.status in PUBLIC_EVENT_STATUSES or can_write_for_organization(
-        viewer, event.organization_id
+def _seen_by(event: Event, viewer: User | None) -> bool:
+    """Whether the viewer may know this other event's title: a public one, or their own (no
+    viewer, a candidate in their portal: public ones only)."""
+    return event.status in PUBLIC_EVENT_STATUSES or (
+        viewer is not None and can_write_for_organization(viewer, event.organization_id)
     )
 
 
 async def raise_on_candidate_clash(
-    *, session: AsyncSession, candidate_id: int, event: Event, viewer: User
+    *, session: AsyncSession, candidate_id: int, event: Event, viewer: User | None
 ) -> None:
     clash = await _candidate_clash(
         session=session,

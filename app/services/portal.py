@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.models.events import PUBLIC_EVENT_STATUSES
 from app.models.portal import DISPUTE_MAX_LENGTH
-from app.services import questions
+from app.services import notices, questions
 from app.services.errors import InvalidInput, NotFound
 from app.services.questions import QuestionView
 
@@ -265,4 +265,13 @@ async def dispute(
         raise InvalidInput(
             {"comment": _("At most %(count)s characters.", count=DISPUTE_MAX_LENGTH)}
         )
-    return await _answer(session, candidate, commitment_id, Confirmation.disputed, comment, now)
+    current = await own_commitment(
+        session=session, candidate=candidate, commitment_id=commitment_id, lock=True
+    )
+    answered_before = current.candidate_answered_at
+    commitment = await _answer(
+        session, candidate, commitment_id, Confirmation.disputed, comment, now
+    )
+    if commitment.candidate_answered_at != answered_before:  # a new answer: the organizers hear
+        await notices.disputed(session=session, commitment=commitment)
+    return commitment

@@ -3,8 +3,16 @@
 Who issues a link: an admin, or an organizer whose organization invited the candidate to one of
 its events or whose municipality is the candidate's (the organization that adds them). Only the
 token's hash is kept; issuing a new link revokes the old one.
+
+A token is an HMAC of the link's id under the SECRET_KEY: the database alone never yields one,
+while the server can put a candidate's live link in an e-mail (an invitation, a commitment to
+answer) long after it was issued (`live_token`). Links issued before that (random tokens) keep
+working; their token cannot be recomputed, so messages then say to use the link on the card.
 """
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +37,7 @@ from app.security import hash_token, new_token
 from app.services import audit
 from app.services.access import is_admin
 from app.services.errors import InvalidInput, NotAllowed, NotFound
+from app.services.outbox import settings_of
 
 LONGEST_LINK = timedelta(days=5 * 366)
 
@@ -120,15 +129,18 @@ async def issue_link(
     elif expires_at > now + LONGEST_LINK:
         raise InvalidInput({"expires_at": _("A link may last at most five years.")})
     revoked = await _revoke_live(session, candidate_id, now)
-    token = new_token()
     link = CandidatePortalLink(
         candidate_id=candidate_id,
-        token_hash=hash_token(token),
+        token_hash=hash_token(new_token()),  # a placeholder until the id is known
         issued_by_id=actor.id,
         created_at=now,
         expires_at=expires_at,
     )
     session.add(link)
+    await session.flush()
+    assert link.id is not None
+    token = derived_token(secret=settings_of(session).secret_key, link_id=link.id)
+    link.token_hash = hash_token(token)
     await session.flush()
     audit.record(
         session=session,
@@ -138,6 +150,23 @@ async def issue_link(
         details={"candidate_id": candidate_id, "expires_at": expires_at, "replaced": revoked},
     )
     return IssuedLink(link=link, token=token)
+
+
+def derived_token(*, secret: str, link_id: int) -> str:
+    """256 bits, URL-safe, as random to anyone without the SECRET_KEY."""
+    digest = hmac.new(secret.encode(), f"portal-link|{link_id}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+async def live_token(
+    *, session: AsyncSession, candidate_id: int, now: datetime | None = None
+) -> str | None:
+    """The token of the candidate's live link, when it can be recomputed; else None."""
+    link = await live_link(session=session, candidate_id=candidate_id, now=now)
+    if link is None or link.id is None:
+        return None
+    token = derived_token(secret=settings_of(session).secret_key, link_id=link.id)
+    return token if hmac.compare_digest(hash_token(token), link.token_hash) else None
 
 
 async def _election_day(session: AsyncSession, candidate: Candidate) -> date:

@@ -26,7 +26,7 @@ from app.models import (
     utcnow,
 )
 from app.models.events import PRESENT_STATUSES, EventCreate, EventUpdate
-from app.services import attendance, audit, event_rules, events
+from app.services import attendance, audit, event_rules, events, notices
 from app.services.access import can_write_for_organization, is_admin, require_event_writer
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 
@@ -64,10 +64,10 @@ def _transition_refusal(event: Event, status: EventStatus, now: datetime) -> str
 
 def invitation_choices(event: Event, now: datetime) -> list[InvitationStatus]:
     """The statuses an invitation to the event may be set to now."""
-    return [s for s in InvitationStatus if _invitation_refusal(event, s, now) is None]
+    return [s for s in InvitationStatus if invitation_refusal(event, s, now) is None]
 
 
-def _invitation_refusal(
+def invitation_refusal(
     event: Event, status: InvitationStatus, now: datetime
 ) -> ServiceError | None:
     if event.status == EventStatus.cancelled:
@@ -120,6 +120,10 @@ async def create_event(*, session: AsyncSession, actor: User, data: EventCreate)
     session.add_all(
         EventCandidate(event_id=event.id, candidate_id=c)  # type: ignore[arg-type]
         for c in plan.candidate_ids
+    )
+    await session.flush()
+    await notices.invited(
+        session=session, event=event, candidate_ids=plan.candidate_ids, actor=actor
     )
     audit.record(
         session=session,
@@ -223,6 +227,7 @@ async def update_event(
             pass  # more places: the waitlist moves up, first come first served
     if changes:
         event.updated_at = utcnow()
+        await _tell(session=session, event=event, changes=changes, invited=invited, actor=actor)
         audit.record(
             session=session,
             user=actor,
@@ -231,6 +236,31 @@ async def update_event(
             details=changes,
         )
     return event
+
+
+async def _tell(
+    *,
+    session: AsyncSession,
+    event: Event,
+    changes: dict[str, Any],
+    invited: dict[int, InvitationStatus],
+    actor: User,
+) -> None:
+    """The e-mails a change sends: cancelled, moved, newly public, new candidates invited."""
+    await session.flush()
+    before_status = changes.get("status", [event.status])[0]
+    if event.status == EventStatus.cancelled and before_status != EventStatus.cancelled:
+        await notices.event_cancelled(session=session, event=event)
+        return
+    if event.status != EventStatus.scheduled:
+        return
+    if before_status != EventStatus.scheduled:
+        await notices.still_invited(session=session, event=event, actor=actor)
+        return
+    await notices.event_changed(session=session, event=event, changes=changes)
+    if "candidate_ids" in changes:
+        added = [c for c in changes["candidate_ids"][1] if c not in invited]
+        await notices.invited(session=session, event=event, candidate_ids=added, actor=actor)
 
 
 async def _replace_candidates(
@@ -280,7 +310,7 @@ async def set_invitation(
     link = await session.get(EventCandidate, (event_id, candidate_id))
     if link is None:
         raise NotFound(_("This candidate is not invited to this event."))
-    refusal = _invitation_refusal(event, status, now or utcnow())
+    refusal = invitation_refusal(event, status, now or utcnow())
     if refusal is not None:
         raise refusal
     if status in PRESENT_STATUSES and link.status not in PRESENT_STATUSES:

@@ -33,6 +33,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from app.demo import DEMO_ORGANIZER_EMAIL
+from tests.smtp import SmtpServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -159,8 +160,20 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`pop-forums serve` on a free port, over a freshly migrated and seeded SQLite file."""
+def mail_server() -> Iterator[SmtpServer]:
+    """The SMTP server the live server sends its e-mail to (aiosmtpd, kept in memory)."""
+    smtp = SmtpServer()
+    smtp.start()
+    yield smtp
+    smtp.stop()
+
+
+@pytest.fixture(scope="session")
+def server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, mail_server: SmtpServer
+) -> Iterator[LiveServer]:
+    """`pop-forums serve` on a free port, over a freshly migrated and seeded SQLite file,
+    sending its e-mail to `mail_server`."""
     tmp = tmp_path_factory.mktemp("e2e")
     database = tmp / "e2e.db"
     port = _free_port()
@@ -177,6 +190,8 @@ def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "RATE_LIMIT_LOGIN_IP": "1000/60",
         "RATE_LIMIT_LOGIN_ACCOUNT": "1000/60",
         "PYTHONUNBUFFERED": "1",
+        "SMTP_URL": mail_server.url,
+        "MAIL_POLL_SECONDS": "0.5",
     }
     _run_cli(["migrate"], env)
     _run_cli(["seed-demo"], env)
