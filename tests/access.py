@@ -66,6 +66,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/events.ics"): "public",
     ("GET", "/events/{event_id}"): "public",
     ("GET", "/events/{event_id}.ics"): "public",
+    ("GET", "/municipalities"): "public",
     ("GET", "/municipalities/{slug}"): "public",
     ("GET", "/municipalities/{slug}/events.ics"): "public",
     # citizens' registration, tickets and the privacy notice (issue 4)
@@ -103,6 +104,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/manage/events/{event_id}/questions/live"): "scoped",
     ("POST", "/manage/events/{event_id}/questions/open"): "scoped",
     ("POST", "/manage/events/{event_id}/questions/close"): "scoped",
+    # issue 14 (fixes): the projector can be cleared
+    ("POST", "/manage/events/{event_id}/screen/clear"): "scoped",
     ("GET", "/manage/questions/{question_id}/merge"): "scoped",
     ("POST", "/manage/questions/{question_id}/approve"): "scoped",
     ("POST", "/manage/questions/{question_id}/reject"): "scoped",
@@ -230,6 +233,7 @@ DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
     ("GET", "/manage/events/{event_id}/questions/live"): "organizers",
     ("POST", "/manage/events/{event_id}/questions/open"): "organizers",
     ("POST", "/manage/events/{event_id}/questions/close"): "organizers",
+    ("POST", "/manage/events/{event_id}/screen/clear"): "organizers",
     ("POST", "/manage/events/{event_id}/commitments"): "organizers",
     ("GET", "/manage/questions/{question_id}/merge"): "organizers",
     ("POST", "/manage/questions/{question_id}/approve"): "organizers",
