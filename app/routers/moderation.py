@@ -102,7 +102,7 @@ async def clear_screen(
     session: SessionDep,
     db: DatabaseDep,
 ) -> Response:
-    """"Hiqe nga ekrani": no question on the projector, which shows its idle state."""
+    """ "Hiqe nga ekrani": no question on the projector, which shows its idle state."""
     event_id = event.id or 0
     await moderation.clear_screen(session=session, actor=principal.user, event_id=event_id)
     await session.commit()

@@ -104,7 +104,7 @@ async def register(
     try:
         fields = {k: v for k, v in values.items() if k in FIELDS}
         fields["consent"] = values.get("consent") == "true"  # an unticked box sends nothing
-        data = parse_input(RegistrationCreate, fields)
+        data = parse_input(RegistrationCreate, fields, rules=[attendance.consent_errors])
         ticket = await attendance.register(
             session=session,
             event_id=event_id,

@@ -212,9 +212,7 @@ async def clear_screen(*, session: AsyncSession, actor: User, event_id: int) -> 
         (
             await session.execute(
                 select(Question)
-                .where(
-                    col(Question.event_id) == event_id, col(Question.on_screen_at).is_not(None)
-                )
+                .where(col(Question.event_id) == event_id, col(Question.on_screen_at).is_not(None))
                 .with_for_update()
             )
         ).scalars()
