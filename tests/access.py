@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/events/{event_id}"): "public",
     ("GET", "/events/{event_id}.ics"): "public",
     ("GET", "/municipalities"): "public",
+    ("POST", "/events/{event_id}/forget-tickets"): "public",
     ("GET", "/municipalities/{slug}"): "public",
     ("GET", "/municipalities/{slug}/events.ics"): "public",
     # citizens' registration, tickets and the privacy notice (issue 4)

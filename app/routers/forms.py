@@ -100,9 +100,8 @@ def _fields_that_parse(
 @cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    return TypeAdapter(
-        Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-    )
+    kind: Any = info.annotation
+    return TypeAdapter(Annotated[kind, *info.metadata] if info.metadata else kind)
 
 
 def parse_update(model: type[T], values: dict[str, Any], *, required: tuple[str, ...]) -> T:

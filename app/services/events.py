@@ -321,7 +321,7 @@ async def municipality_directory(
     organizations = list(
         (await session.execute(select(Organization).order_by(col(Organization.name)))).scalars()
     )
-    counts = dict(
+    counts: dict[int, int] = dict(
         (
             await session.execute(
                 select(Event.municipality_id, func.count())  # type: ignore[call-overload]
@@ -337,7 +337,7 @@ async def municipality_directory(
         MunicipalityEntry(
             municipality=m,
             organizations=[o for o in organizations if o.municipality_id == m.id],
-            upcoming=int(counts.get(m.id, 0)),
+            upcoming=int(counts.get(m.id or 0, 0)),
         )
         for m in municipalities
     ]
