@@ -365,9 +365,8 @@ async def test_the_csv_speaks_albanian_in_tirana_time_to_the_minute(
     assert row[9] == local  # Tirana time, to the minute: no seconds, no offset
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row[8])
 
-    english = await client.get(
-        f"/manage/events/{event_id}/registrations.csv", cookies={"pf_lang": "en"}
-    )
+    client.cookies.set("pf_lang", "en")
+    english = await client.get(f"/manage/events/{event_id}/registrations.csv")
     header = next(csv.reader(io.StringIO(english.content.decode("utf-8-sig"))))
     assert header[:2] == ["Code", "Name"]
 
