@@ -247,6 +247,7 @@ DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
     ("GET", "/events/{event_id}.ics"): "nobody",
     ("GET", "/events/{event_id}/register"): "nobody",
     ("POST", "/events/{event_id}/register"): "nobody",
+    ("POST", "/events/{event_id}/forget-tickets"): "nobody",
     ("GET", "/events/{event_id}/questions"): "nobody",
     ("POST", "/events/{event_id}/questions"): "nobody",
     ("GET", "/events/{event_id}/questions/live"): "nobody",
