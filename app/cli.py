@@ -1,6 +1,8 @@
 """The `pop-forums` command: serve, migrate, seed demo data, manage accounts and tokens."""
 
 import asyncio
+import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -8,7 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import Database
 from app.models import Role
 
@@ -51,10 +53,28 @@ WORKER_HEALTHCHECK_SECONDS = 30
 KEEP_ALIVE_SECONDS = 30
 
 
+def listening_settings(*, host: str | None, port: int | None) -> Settings:
+    """The settings as `serve` on host:port sees them, passed on to its worker processes.
+
+    The options win over HOST and PORT; they are written back to the environment, so that
+    every worker derives the same BASE_URL when it is not set.
+    """
+    if host is not None:
+        os.environ["HOST"] = host
+    if port is not None:
+        os.environ["PORT"] = str(port)
+    get_settings.cache_clear()
+    return get_settings()
+
+
 @cli.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default: HOST, or 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default: PORT, or 8000).")
+    ] = None,
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes (use PostgreSQL for more than one).")
     ] = 1,
@@ -68,14 +88,24 @@ def serve(
 
     from app.accesslog import uvicorn_log_config
 
-    settings = get_settings()
+    settings = listening_settings(host=host, port=port)
+    host, port = settings.host, settings.port
     if workers > 1 and settings.is_sqlite:
         typer.secho(
             "Note: several workers on SQLite share one file and queue their writes; "
             "PostgreSQL is the engine for more than one worker.",
             fg=typer.colors.YELLOW,
         )
+    mismatch = settings.base_url_mismatch(host=host, port=port)
+    if mismatch:
+        logging.getLogger("app").warning(
+            "%s: QR codes, calendar feeds and shared links will point there "
+            "(fine behind a reverse proxy that forwards it; otherwise unset BASE_URL)",
+            mismatch,
+        )
     typer.secho(f"pop-forums is starting on http://{host}:{port}", fg=typer.colors.GREEN)
+    if settings.base_url_derived:
+        typer.echo(f"Public address (BASE_URL, derived from HOST and PORT): {settings.base_url}")
     uvicorn.run(
         "app.main:create_app",
         factory=True,

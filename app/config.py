@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCALES = ("sq", "en")
@@ -31,7 +31,12 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     secret_key: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    # where `serve` listens (`make run` passes HOST and PORT); BASE_URL, when not set, is
+    # derived from them, so that the QR codes, .ics feeds and links point where the app is
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    base_url: str = ""
+    _base_url_derived: bool = PrivateAttr(default=False)
     timezone: str = "Europe/Tirane"
     default_locale: Literal["sq", "en"] = "sq"
     session_days: int = Field(default=14, ge=1)
@@ -126,6 +131,8 @@ class Settings(BaseSettings):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
+        if not value:
+            return ""
         parts = urlsplit(value)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError("BASE_URL must be an absolute http(s) URL")
@@ -133,6 +140,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
+        if not self.base_url:
+            self.base_url = derived_base_url(host=self.host, port=self.port)
+            self._base_url_derived = True
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'pop-forums.db'}"
         if self.environment == "production":
@@ -146,6 +156,26 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def base_url_derived(self) -> bool:
+        """True when BASE_URL was not set and comes from HOST and PORT."""
+        return self._base_url_derived
+
+    def base_url_mismatch(self, *, host: str, port: int) -> str | None:
+        """Why a set BASE_URL may not reach a server on host:port (None when it does)."""
+        if self.base_url_derived:
+            return None
+        parts = urlsplit(self.base_url)
+        url_port = parts.port or (443 if parts.scheme == "https" else 80)
+        if url_port != port:
+            return f"BASE_URL {self.base_url} names port {url_port}, the server listens on {port}"
+        if host not in WILDCARD_HOSTS and (parts.hostname or "") != host:
+            return (
+                f"BASE_URL {self.base_url} names host {parts.hostname}, "
+                f"the server listens on {host}"
+            )
+        return None
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -157,6 +187,18 @@ class Settings(BaseSettings):
     def origin(self) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
+
+
+# listening on every address: the derived BASE_URL names this machine's loopback instead
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
+
+
+def derived_base_url(*, host: str, port: int) -> str:
+    """The public address of a server listening on host:port, for when BASE_URL is not set."""
+    name = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
 
 
 def _local_secret(var_dir: Path) -> str:

@@ -66,6 +66,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/events.ics"): "public",
     ("GET", "/events/{event_id}"): "public",
     ("GET", "/events/{event_id}.ics"): "public",
+    ("GET", "/municipalities"): "public",
+    ("POST", "/events/{event_id}/forget-tickets"): "public",
     ("GET", "/municipalities/{slug}"): "public",
     ("GET", "/municipalities/{slug}/events.ics"): "public",
     # citizens' registration, tickets and the privacy notice (issue 4)
@@ -103,6 +105,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/manage/events/{event_id}/questions/live"): "scoped",
     ("POST", "/manage/events/{event_id}/questions/open"): "scoped",
     ("POST", "/manage/events/{event_id}/questions/close"): "scoped",
+    # issue 14 (fixes): the projector can be cleared
+    ("POST", "/manage/events/{event_id}/screen/clear"): "scoped",
     ("GET", "/manage/questions/{question_id}/merge"): "scoped",
     ("POST", "/manage/questions/{question_id}/approve"): "scoped",
     ("POST", "/manage/questions/{question_id}/reject"): "scoped",
@@ -246,6 +250,7 @@ DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
     ("GET", "/manage/events/{event_id}/questions/live"): "organizers",
     ("POST", "/manage/events/{event_id}/questions/open"): "organizers",
     ("POST", "/manage/events/{event_id}/questions/close"): "organizers",
+    ("POST", "/manage/events/{event_id}/screen/clear"): "organizers",
     ("POST", "/manage/events/{event_id}/commitments"): "organizers",
     ("GET", "/manage/questions/{question_id}/merge"): "organizers",
     ("POST", "/manage/questions/{question_id}/approve"): "organizers",
@@ -258,6 +263,7 @@ DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
     ("GET", "/events/{event_id}.ics"): "nobody",
     ("GET", "/events/{event_id}/register"): "nobody",
     ("POST", "/events/{event_id}/register"): "nobody",
+    ("POST", "/events/{event_id}/forget-tickets"): "nobody",
     ("GET", "/events/{event_id}/questions"): "nobody",
     ("POST", "/events/{event_id}/questions"): "nobody",
     ("GET", "/events/{event_id}/questions/live"): "nobody",

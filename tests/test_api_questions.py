@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from app.models import Event, EventCandidate, EventKind, EventStatus, Topic
+from app.models import Event, EventCandidate, EventKind, EventStatus, InvitationStatus, Topic
 from tests.conftest import Browser, Stage, api_token_for
 
 SOON = datetime.now(UTC) + timedelta(days=2)
@@ -26,7 +26,13 @@ async def event_id(db, stage: Stage) -> int:  # type: ignore[no-untyped-def]
         )
         s.add(event)
         await s.flush()
-        s.add(EventCandidate(event_id=event.id, candidate_id=stage.anila.id))
+        s.add(
+            EventCandidate(
+                event_id=event.id,
+                candidate_id=stage.anila.id,
+                status=InvitationStatus.confirmed,  # only they are asked (issue 14)
+            )
+        )
         await s.commit()
     return event.id or 0
 

@@ -170,8 +170,14 @@ async def test_a_held_event_gets_its_closing_report(client: Browser, stage: Stag
     start = datetime.now(UTC) - timedelta(hours=3)
     local = (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     end = (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    event_id = await plan(
-        client, stage, starts_at=local, ends_at=end, election_id="", candidate_ids=[]
+    event_id = await plan(  # it has started: "yes, publish it anyway" (issue 14)
+        client,
+        stage,
+        starts_at=local,
+        ends_at=end,
+        election_id="",
+        candidate_ids=[],
+        confirm="true",
     )
     report = {
         "status": "held",
@@ -200,8 +206,14 @@ async def test_the_page_offers_the_status_changes_the_service_allows(
     start = datetime.now(UTC) - timedelta(hours=3)
     local = (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     end = (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    event_id = await plan(
-        client, stage, starts_at=local, ends_at=end, election_id="", candidate_ids=[]
+    event_id = await plan(  # it has started: "yes, publish it anyway" (issue 14)
+        client,
+        stage,
+        starts_at=local,
+        ends_at=end,
+        election_id="",
+        candidate_ids=[],
+        confirm="true",
     )
     page = await client.get(f"/manage/events/{event_id}")
     async with db.read() as s:
@@ -212,7 +224,7 @@ async def test_the_page_offers_the_status_changes_the_service_allows(
     # once it has started it may be marked held, and still go back to draft, as the API allows
     assert offered_statuses(page.text) == {"draft", "cancelled", "held"}
     back = await post(client, f"/manage/events/{event_id}/status", {"status": "draft"})
-    assert back.status_code == 303
+    assert back.status_code == 303  # nobody registered: nothing to ask
     draft = await client.get(f"/manage/events/{event_id}")
     assert offered_statuses(draft.text) == {"scheduled", "cancelled"}
 

@@ -14,6 +14,7 @@ from app.models import (
     EventCandidate,
     EventKind,
     EventStatus,
+    InvitationStatus,
     Question,
     QuestionStatus,
     utcnow,
@@ -46,7 +47,8 @@ async def make_event(db: Database, stage: Stage, **values: Any) -> int:
         s.add(event)
         await s.flush()
         s.add_all(
-            EventCandidate(event_id=event.id, candidate_id=c.id) for c in (stage.anila, stage.besa)
+            EventCandidate(event_id=event.id, candidate_id=c.id, status=InvitationStatus.confirmed)
+            for c in (stage.anila, stage.besa)
         )
         await s.commit()
     return event.id or 0
@@ -332,7 +334,7 @@ async def test_mark_answered_by_candidates(db: Database, stage: Stage, organizer
         organizer, question_id, "answer", answered_by_ids=[str(stage.other_town.id)]
     )
     assert elsewhere.status_code == 400
-    assert "Choose candidates of this event." in elsewhere.text
+    assert "Choose candidates who confirmed they take part." in elsewhere.text
 
 
 async def test_put_on_screen_approves_and_shows_it(

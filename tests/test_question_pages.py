@@ -18,6 +18,7 @@ from app.models import (
     EventCandidate,
     EventKind,
     EventStatus,
+    InvitationStatus,
     Question,
     QuestionStatus,
     QuestionVote,
@@ -50,7 +51,13 @@ async def add_event(db: Database, stage: Stage, **values: Any) -> int:
         event = Event(**fields)
         session.add(event)
         await session.flush()
-        session.add(EventCandidate(event_id=event.id, candidate_id=stage.anila.id))
+        session.add(
+            EventCandidate(
+                event_id=event.id,
+                candidate_id=stage.anila.id,
+                status=InvitationStatus.confirmed,  # only they are asked (issue 14)
+            )
+        )
         await session.commit()
     return event.id or 0
 
@@ -383,8 +390,16 @@ async def test_hostile_text_is_shown_as_text_everywhere(
         ({"body": "   "}, "body", "Write your question."),
         ({"topic_id": "999999"}, "topic_id", "Choose a topic from the list."),
         ({"topic_id": "water"}, "topic_id", "Choose a topic from the list."),
-        ({"candidate_ids": "{far}"}, "candidate_ids", "Choose candidates of this event."),
-        ({"candidate_ids": "abc"}, "candidate_ids", "Choose candidates of this event."),
+        (
+            {"candidate_ids": "{far}"},
+            "candidate_ids",
+            "Choose candidates who confirmed they take part.",
+        ),
+        (
+            {"candidate_ids": "abc"},
+            "candidate_ids",
+            "Choose candidates who confirmed they take part.",
+        ),
     ],
 )
 async def test_invalid_input_comes_back_with_the_message_and_what_was_typed(

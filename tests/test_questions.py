@@ -12,6 +12,7 @@ from app.models import (
     EventCandidate,
     EventKind,
     EventStatus,
+    InvitationStatus,
     Question,
     QuestionStatus,
     QuestionVote,
@@ -41,7 +42,13 @@ async def make_event(db: Database, stage: Stage, **overrides: object) -> int:
         event = Event(**values)  # type: ignore[arg-type]
         s.add(event)
         await s.flush()
-        s.add(EventCandidate(event_id=event.id, candidate_id=stage.anila.id))
+        s.add(
+            EventCandidate(
+                event_id=event.id,
+                candidate_id=stage.anila.id,
+                status=InvitationStatus.confirmed,  # only they are asked (issue 14)
+            )
+        )
         await s.commit()
     return event.id or 0
 

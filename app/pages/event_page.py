@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import i18n
 from app.config import Settings
 from app.db import Database
-from app.models import Event, InvitationStatus, Question
+from app.models import Event, Question
 from app.models.events import EventStatus
 from app.models.questions import QUESTION_MAX_LENGTH
 from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, Slot, SlotRecorder
@@ -229,8 +229,7 @@ async def section_context(
                 c.candidate.id,
                 c.candidate.full_name + (f" ({c.party.abbreviation})" if c.party else ""),
             )
-            for c in listing.candidates
-            if c.status != InvitationStatus.declined
+            for c in listing.present  # only they can be asked (services/questions.py)
         ],
         "values": values or {},
         "errors": errors or {},

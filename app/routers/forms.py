@@ -1,11 +1,12 @@
 """Small helpers that page routers share for plain HTML forms."""
 
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.datastructures import FormData
 
 from app.i18n import gettext as _
@@ -47,8 +48,18 @@ def form_values(form: FormData, *, lists: Iterable[str] = ()) -> dict[str, Any]:
     return values
 
 
-def parse_input(model: type[T], values: dict[str, Any]) -> T:
-    """Validates form values with the API's own input model; errors name the field, translated."""
+# a service's rule between fields (e.g. event_rules.field_errors): the fields given, parsed,
+# in; the field at fault and its message out
+Rule = Callable[[Mapping[str, Any]], dict[str, str]]
+
+
+def parse_input(model: type[T], values: dict[str, Any], *, rules: Iterable[Rule] = ()) -> T:
+    """Validates form values with the API's own input model; errors name the field, translated.
+
+    Everything wrong is said at once: when a field does not parse, the service's `rules` are
+    run on the fields that did, and their errors join the others (when every field parses, the
+    service checks the same rules itself, with the rest).
+    """
     known = {k: v for k, v in values.items() if k in model.model_fields}
     try:
         return model.model_validate(known)
@@ -57,7 +68,40 @@ def parse_input(model: type[T], values: dict[str, Any]) -> T:
         for item in error.errors():
             field = str(item["loc"][0]) if item["loc"] else "__all__"
             errors.setdefault(field, _error_message(item))
+        rules = list(rules)
+        if rules:
+            parsed = _fields_that_parse(model, known, skip=set(errors))
+            for rule in rules:
+                for field, message in rule(parsed).items():
+                    errors.setdefault(field, message)
         raise InvalidInput(errors) from error
+
+
+def _fields_that_parse(
+    model: type[BaseModel], known: dict[str, Any], *, skip: set[str]
+) -> dict[str, Any]:
+    """Each given field validated on its own, as the model would (those that fail left out);
+    a field not given has its default."""
+    parsed: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in skip:
+            continue
+        if name not in known:
+            if not info.is_required() and info.default_factory is None:
+                parsed[name] = info.default
+            continue
+        try:
+            parsed[name] = _adapter(model, name).validate_python(known[name])
+        except ValidationError:
+            continue
+    return parsed
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    kind: Any = info.annotation
+    return TypeAdapter(Annotated[kind, *info.metadata] if info.metadata else kind)
 
 
 def parse_update(model: type[T], values: dict[str, Any], *, required: tuple[str, ...]) -> T:

@@ -9,7 +9,7 @@ from app.deps import CurrentPrincipal, Principal, SessionDep, get_principal
 from app.i18n import gettext as _
 from app.models import Id, Organization
 from app.routers.forms import see_other
-from app.services import accounts, disputes, scheduling
+from app.services import accounts, disputes, needs_doing, scheduling
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -41,7 +41,13 @@ async def dashboard(request: Request, principal: CurrentPrincipal, session: Sess
     )
     board = await scheduling.dashboard(session=session, actor=principal.user)
     disputed = await disputes.open_disputes(session=session, actor=principal.user)
-    context = {"organization": organization, "board": board, "disputes": disputed}
+    context = {
+        "organization": organization,
+        "board": board,
+        "disputes": disputed,
+        "waiting": await needs_doing.waiting_questions(session=session, actor=principal.user),
+        "invitations": await needs_doing.open_invitations(session=session, actor=principal.user),
+    }
     return render(request, "manage/dashboard.html", context)
 
 

@@ -21,7 +21,7 @@ from app.models import AgeGroup, Event, Gender, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
 from app.routers.forms import form_values, parse_input, see_other
 from app.services import attendance, checkins, registrants, tickets
-from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, NotFound
 from app.templating import is_htmx, render
 
 router = APIRouter(
@@ -39,7 +39,7 @@ WALK_IN_FIELDS = ("name", "gender", "age_group", "consent")
 class DeskResult:
     """What the big box on the desk says after a code or a walk-in."""
 
-    outcome: Literal["checked_in", "already", "walk_in", "unknown", "cancelled", "missing"]
+    outcome: Literal["checked_in", "already", "walk_in", "unknown", "cancelled", "missing", "early"]
     registration: Registration | None = None
     code: str = ""
     message: str = ""
@@ -127,17 +127,26 @@ async def checkin(
     request: Request, event: RegistrationsEvent, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Checks a code in; the big box says who, or why not. A second time says when."""
-    typed = form_values(await request.form()).get("code") or ""
+    values = form_values(await request.form())
+    typed = values.get("code") or ""
     if not typed:
         result = DeskResult("missing", message=_("Type the code from the ticket."))
         return await _desk_answer(request, session, event, result, status=400)
     code = tickets.normalize_code(typed)[:16]
     try:
         done = await checkins.check_in(
-            session=session, actor=principal.user, event_id=event.id or 0, code=code
+            session=session,
+            actor=principal.user,
+            event_id=event.id or 0,
+            code=code,
+            ask_first=values.get("confirm") != "true",  # "check in anyway" once asked
         )
     except NotAllowed as error:
         raise HTTPException(status_code=403, detail=error.message) from error
+    except NeedsConfirmation as error:  # more than a day early: the desk asks first
+        await session.rollback()
+        await session.refresh(event)
+        result = DeskResult("early", code=code, message=error.message)
     except NotFound as error:
         result = DeskResult("unknown", code=code, message=error.message)
     except Conflict as error:

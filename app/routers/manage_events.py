@@ -18,7 +18,7 @@ from app.models import ID_MAX, EventKind, Id, InvitationStatus, Organization
 from app.models.events import EventCreate, EventUpdate
 from app.pages.manage_event import event_context, invitation_context
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import elections, events, scheduling
+from app.services import elections, event_rules, events, scheduling
 from app.services.access import can_write_for_organization
 from app.services.errors import Conflict, InvalidInput, NeedsConfirmation, NotAllowed, ServiceError
 from app.templating import is_htmx, render
@@ -149,8 +149,13 @@ async def create_event(
 ) -> Response:
     values = form_values(await request.form(), lists=["candidate_ids"])
     try:
-        data = parse_input(EventCreate, _event_fields(values))
-        event = await scheduling.create_event(session=session, actor=principal.user, data=data)
+        data = parse_input(EventCreate, _event_fields(values), rules=[event_rules.field_errors])
+        event = await scheduling.create_event(
+            session=session,
+            actor=principal.user,
+            data=data,
+            ask_first=values.get("confirm") != "true",  # the box ticked once the page asked
+        )
     except ServiceError as error:
         await session.rollback()
         return await _form_again(request, session, principal, values, error, event=None)
@@ -169,9 +174,12 @@ async def _form_again(
 ) -> Response:
     """The form once more, with what was typed and the message next to the field at fault."""
     context = await _form_context(session=session, principal=principal, values=values)
+    asked = isinstance(error, NeedsConfirmation) and error.field == "confirm"
     errors = (
         error.errors
         if isinstance(error, InvalidInput)
+        else {}
+        if asked
         else {error.field or "__all__": error.message}
     )
     status = error.status_code if not isinstance(error, InvalidInput) else 400
@@ -182,7 +190,8 @@ async def _form_again(
             **context,
             "event": event,
             "errors": errors,
-            "venue_warning": isinstance(error, NeedsConfirmation),
+            "venue_warning": isinstance(error, NeedsConfirmation) and error.field == "venue",
+            "ask": error.message if asked else None,
         },
         status_code=status,
     )
@@ -237,7 +246,7 @@ async def update_event(
         k: v for k, v in _event_fields(values).items() if k not in {"organization_id", "status"}
     }
     try:
-        data = parse_input(EventUpdate, changes)
+        data = parse_input(EventUpdate, changes, rules=[event_rules.field_errors])
         await scheduling.update_event(
             session=session, actor=principal.user, event_id=event_id, data=data
         )
@@ -272,18 +281,31 @@ async def change_status(
             EventUpdate, {k: values.get(k) for k in fields if values.get(k) is not None}
         )
         await scheduling.update_event(
-            session=session, actor=principal.user, event_id=event_id, data=data
+            session=session,
+            actor=principal.user,
+            event_id=event_id,
+            data=data,
+            ask_first=values.get("confirm") != "true",  # "yes, do it" once the page asked
         )
     except ServiceError as error:
         await session.rollback()
         if isinstance(error, NotAllowed):
             raise HTTPException(status_code=403, detail=error.message) from error
         item = await _event_or_404(session, event_id)
+        asked = isinstance(error, NeedsConfirmation) and error.field == "confirm"
         errors = error.errors if isinstance(error, InvalidInput) else {"status": error.message}
         context = await event_context(
-            session=session, item=item, user=principal.user, errors=errors, values=values
+            session=session,
+            item=item,
+            user=principal.user,
+            errors={} if asked else errors,
+            values=values,
         )
-        return render(request, "manage/events/detail.html", context, status_code=400)
+        if asked:  # the question, with the same form again and a "yes" (status 409)
+            context["ask"] = {"message": error.message, "values": values}
+        return render(
+            request, "manage/events/detail.html", context, status_code=409 if asked else 400
+        )
     await session.commit()
     return see_other(f"/manage/events/{event_id}")
 

@@ -16,6 +16,7 @@ from app.qr import qr_svg
 from app.routers.forms import form_values, parse_input, see_other
 from app.services import disputes, elections, portal, portal_links
 from app.services.errors import InvalidInput, NotAllowed
+from app.share import share_links
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -54,6 +55,17 @@ async def _link_page(
         "live": await portal_links.live_link(session=session, candidate_id=candidate_id),
         "issued": issued,
         "url": url,
+        "share": share_links(
+            _(
+                "%(name)s, your private link to the POP candidate portal: your events, the "
+                "questions to you and your commitments, to confirm or correct. "
+                "Keep it to yourself.",
+                name=listing.candidate.full_name,
+            ),
+            url,
+        )
+        if url
+        else [],
         "qr": qr_svg(url, css_class="qr-code portal-card-qr", label=_("QR code of the link"))
         if url
         else None,

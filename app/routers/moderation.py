@@ -94,6 +94,23 @@ async def close_questions(
     return await _set_period(request, event, principal.user, session, db, open_=False)
 
 
+@router.post("/manage/events/{event_id}/screen/clear", name="clear_screen")
+async def clear_screen(
+    request: Request,
+    event: ModeratedEvent,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    db: DatabaseDep,
+) -> Response:
+    """ "Hiqe nga ekrani": no question on the projector, which shows its idle state."""
+    event_id = event.id or 0
+    await moderation.clear_screen(session=session, actor=principal.user, event_id=event_id)
+    await session.commit()
+    if not is_htmx(request):
+        return see_other(f"/manage/events/{event_id}/questions")
+    return await _queue_answer(request, db, principal.user, event_id)
+
+
 async def _set_period(
     request: Request,
     event: Event,
@@ -375,7 +392,7 @@ async def _queue_context(
         "version": version,
         "grouped": grouped,
         "counts": {status.value: len(views) for status, views in grouped.items()},
-        "candidates": listing.candidates,
+        "candidates": listing.present,  # answers are credited to them only
         "on_screen": current,
         "on_screen_id": current.question.id if current else None,
         "suggestions": await _suggestions(pending, _merge_targets(grouped)),

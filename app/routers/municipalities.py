@@ -1,4 +1,5 @@
-"""The public municipality page (its calendar feed is with the others, in events.py)."""
+"""The public municipalities: the list, and each one's page (its calendar feed is with the
+others, in events.py)."""
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
@@ -9,6 +10,13 @@ from app.services import events
 from app.templating import render
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
+
+
+@router.get("/municipalities", name="municipalities")
+async def municipalities_page(request: Request, session: SessionDep) -> Response:
+    """Every municipality with its POP organization and how many events are coming there."""
+    entries = await events.municipality_directory(session=session)
+    return render(request, "public/municipalities.html", {"entries": entries})
 
 
 @router.get("/municipalities/{slug}", name="municipality")

@@ -153,7 +153,7 @@ def _messages(errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
         elif field == "topic_id":
             message = _("Choose a topic from the list.")
         elif field == "candidate_ids":
-            message = _("Choose candidates of this event.")
+            message = _("Choose candidates who confirmed they take part.")
         found[field] = message
     return found
 

@@ -14,17 +14,19 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import private
+from app import private, ticket_cookie
 from app.deps import DatabaseDep, SessionDep, SettingsDep, client_ip, get_principal
+from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.labels import label
-from app.models import AgeGroup, Event, Gender, Id, Registration, RegistrationStatus
+from app.models import AgeGroup, Event, EventStatus, Gender, Id, Registration, RegistrationStatus
 from app.models.attendance import RegistrationCreate
 from app.qr import qr_svg
 from app.routers.forms import form_values, parse_input, see_other
 from app.services import attendance, events, ratelimit, tickets
 from app.services.errors import Conflict, InvalidInput
 from app.services.ratelimit import RateLimited
+from app.share import ShareLink, share_links
 from app.templating import is_htmx, render
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -67,13 +69,48 @@ async def form_context(
 
 
 @router.get("/events/{event_id}/register", name="register_form")
-async def register_form(request: Request, event_id: Id, session: SessionDep) -> Response:
-    """The form on a page of its own (no JavaScript), or the event page's block (htmx)."""
+async def register_form(
+    request: Request, event_id: Id, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The form on a page of its own (no JavaScript), or the event page's block (htmx); with
+    a link to the tickets this browser registered for the event (app/ticket_cookie.py)."""
     listing = await events.visible_event(session=session, event_id=event_id)
     context = await form_context(session=session, event=listing.event)
+    mine = await _my_tickets(request, session, settings.secret_key, event_id)
     return render(
-        request, "public/register.html", {"item": listing, **context}, block="registration"
+        request,
+        "public/register.html",
+        {"item": listing, **context, "my_tickets": mine},
+        block="registration",
+        # a ticket's link is in it: private, as the ticket itself (app/private.py)
+        headers=private.PRIVATE_HEADERS if mine else None,
     )
+
+
+async def _my_tickets(
+    request: Request, session: AsyncSession, secret: str, event_id: int
+) -> list[tuple[str, Registration]]:
+    """This browser's live tickets for the event: (token, registration), newest first."""
+    found = []
+    for token in ticket_cookie.read(request, secret=secret, event_id=event_id):
+        registration = await tickets.registration_by_token(session=session, token=token)
+        if (
+            registration is not None
+            and registration.event_id == event_id
+            and registration.status != RegistrationStatus.cancelled
+        ):
+            found.append((token, registration))
+    return found
+
+
+@router.post("/events/{event_id}/forget-tickets", name="forget_tickets")
+async def forget_tickets(request: Request, event_id: Id, settings: SettingsDep) -> Response:
+    """Forgets this event's tickets on this browser (a shared phone): the links stay valid."""
+    response: Response = see_other(f"/events/{event_id}")
+    if is_htmx(request):
+        response = Response(status_code=204, headers={"HX-Redirect": f"/events/{event_id}"})
+    ticket_cookie.forget(response, event_id=event_id, secure=settings.https)
+    return response
 
 
 @router.post("/events/{event_id}/register", name="register")
@@ -104,7 +141,7 @@ async def register(
     try:
         fields = {k: v for k, v in values.items() if k in FIELDS}
         fields["consent"] = values.get("consent") == "true"  # an unticked box sends nothing
-        data = parse_input(RegistrationCreate, fields)
+        data = parse_input(RegistrationCreate, fields, rules=[attendance.consent_errors])
         ticket = await attendance.register(
             session=session,
             event_id=event_id,
@@ -123,11 +160,24 @@ async def register(
     except Conflict as error:  # RegistrationClosed, EventFull
         await session.rollback()
         return await _form_again(request, session, event_id, values, {}, error.message, 409)
+    event = await session.get(Event, event_id)  # locked by the registration: no new query
+    assert event is not None  # it was just registered for
+    ends_at = event.ends_at  # read before the commit expires it
     await session.commit()
     url = request.app.url_path_for("ticket", token=ticket.token)
+    response: Response = see_other(url)
     if is_htmx(request):  # the whole page goes to the ticket, so its address is the one to keep
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return see_other(url)
+        response = Response(status_code=204, headers={"HX-Redirect": url})
+    ticket_cookie.remember(
+        response,
+        request,
+        secret=settings.secret_key,
+        event_id=event_id,
+        token=ticket.token,
+        ends_at=ends_at,
+        secure=settings.https,
+    )
+    return private.protect(response)
 
 
 def _messages(errors: dict[str, str]) -> dict[str, str]:
@@ -170,6 +220,18 @@ async def _form_again(
 # --- the ticket ----------------------------------------------------------------------------
 
 
+def _share(listing: events.EventListing, url: str) -> list[ShareLink]:
+    """The ticket's link, to send from this phone (to oneself, to the person it is for)."""
+    event = listing.event
+    text = _(
+        "Ticket for “%(event)s”, %(when)s, %(place)s:",
+        event=event.title,
+        when=format_datetime(event.starts_at, "d MMMM, HH:mm"),
+        place=f"{event.venue}, {listing.municipality.name}",
+    )
+    return share_links(text, url)
+
+
 def _ticket_qr(code: str) -> Markup:
     return qr_svg(code, label=_("QR code of your code %(code)s", code=code))
 
@@ -186,17 +248,26 @@ async def _registration(
 
 
 @router.get("/r/{token}", name="ticket")
-async def ticket(request: Request, token: str, session: SessionDep) -> Response:
+async def ticket(
+    request: Request, token: str, session: SessionDep, settings: SettingsDep
+) -> Response:
     found = await _registration(request, session, token)
     if isinstance(found, Response):
         return found
     listing = await events.get_event(session=session, event_id=found.event_id)
+    assert listing is not None  # foreign key
+    # a cancelled registration, or an event withdrawn (back to draft) or cancelled: no pass
+    holds_place = found.status != RegistrationStatus.cancelled and listing.event.status not in (
+        EventStatus.draft,
+        EventStatus.cancelled,
+    )
     context = {
         "registration": found,
         "item": listing,
         "token": token,
         "position": await attendance.waitlist_position(session=session, registration=found),
-        "qr": _ticket_qr(found.code) if found.status != RegistrationStatus.cancelled else None,
+        "qr": _ticket_qr(found.code) if holds_place else None,
+        "share": _share(listing, f"{settings.base_url}/r/{token}") if holds_place else [],
     }
     return private.render(request, "public/ticket.html", context)
 
@@ -224,5 +295,13 @@ async def cancel(request: Request, token: str, session: SessionDep) -> Response:
 
 
 @router.get("/privacy", name="privacy")
-async def privacy(request: Request) -> Response:
-    return render(request, "public/privacy.html")
+async def privacy(request: Request, session: SessionDep) -> Response:
+    """The privacy notice, with whom to ask: every organization's public contact."""
+    entries = await events.municipality_directory(session=session)
+    organizers = [
+        (organization, entry.municipality)
+        for entry in entries
+        for organization in entry.organizations
+        if organization.contact
+    ]
+    return render(request, "public/privacy.html", {"organizers": organizers})

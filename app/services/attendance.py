@@ -5,6 +5,7 @@ list, the CSV and purging personal data: registrants.py."""
 import hmac
 import secrets
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -139,6 +140,14 @@ async def counts(*, session: AsyncSession, event_id: int) -> Counts:
     )
 
 
+def consent_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """An online registration needs the person's agreement to the privacy notice (checked by
+    register(), and by the form together with the fields that did not parse)."""
+    if values.get("consent") is not True:
+        return {"consent": _("Please agree to the privacy notice to register.")}
+    return {}
+
+
 async def register(
     *,
     session: AsyncSession,
@@ -158,8 +167,8 @@ async def register(
         raise InvalidInput(
             {"idempotency_key": _("An idempotency key is 20 to 64 letters, digits, - or _.")}
         )
-    if not data.consent:
-        raise InvalidInput({"consent": _("Please agree to the privacy notice to register.")})
+    if refused := consent_errors({"consent": data.consent}):
+        raise InvalidInput(refused)
     stored_key = fingerprint = None
     if idempotency_key is None:
         token = secrets.token_hex(32)

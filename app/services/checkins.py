@@ -12,7 +12,7 @@ from app.i18n import gettext as _
 from app.models import Registration, RegistrationSource, RegistrationStatus, User, utcnow
 from app.models.attendance import RegistrationCreate
 from app.security import hash_token
-from app.services import audit
+from app.services import audit, event_checks
 from app.services.access import require_event_writer
 from app.services.attendance import lock_event, registrant
 from app.services.errors import Conflict, NotFound
@@ -26,11 +26,19 @@ class CheckIn:
 
 
 async def check_in(
-    *, session: AsyncSession, actor: User, event_id: int, code: str, now: datetime | None = None
+    *,
+    session: AsyncSession,
+    actor: User,
+    event_id: int,
+    code: str,
+    now: datetime | None = None,
+    ask_first: bool = False,
 ) -> CheckIn:
-    """Marks the holder of `code` as present; a second scan says when they came in."""
+    """Marks the holder of `code` as present; a second scan says when they came in. The desk
+    asks first (`ask_first`) more than a day before the event starts."""
     event = await lock_event(session, event_id)
     require_event_writer(actor, event)
+    now = now or utcnow()
     registration = await session.scalar(
         select(Registration).where(
             col(Registration.event_id) == event_id,
@@ -43,7 +51,9 @@ async def check_in(
         raise Conflict(_("This registration was cancelled."), field="code")
     if registration.checked_in_at is not None:
         return CheckIn(registration, already=True)
-    registration.checked_in_at = now or utcnow()
+    if ask_first:
+        event_checks.ask(event_checks.check_in_warning(event=event, now=now))
+    registration.checked_in_at = now
     if registration.status == RegistrationStatus.waitlisted:
         # let in at the door: they hold a place now
         registration.status = RegistrationStatus.confirmed

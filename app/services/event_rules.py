@@ -2,8 +2,10 @@
 and no clash with other events (a candidate confirmed at two overlapping events is refused; two
 events in one venue at overlapping times need the organizer's confirmation)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,13 +42,29 @@ class Plan:
     starts_at: datetime
     ends_at: datetime
     candidate_ids: list[int]
+    capacity: int | None = None
+
+
+def field_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """The rules between an event's own fields, on whichever of them are given: checked with
+    the rest by validate(), and by the form together with the fields that did not parse."""
+    errors: dict[str, str] = {}
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if isinstance(starts, datetime) and isinstance(ends, datetime) and ends <= starts:
+        errors["ends_at"] = _("The event must end after it starts.")
+    if values.get("capacity") == 0:
+        errors["capacity"] = _(
+            "A capacity of 0 would send everyone to the waitlist: "
+            "give at least 1 place, or leave it empty for no limit."
+        )
+    return errors
 
 
 async def validate(*, session: AsyncSession, plan: Plan) -> None:
     """Every rule an event's fields must keep, reported next to the field at fault."""
-    errors: dict[str, str] = {}
-    if plan.ends_at <= plan.starts_at:
-        errors["ends_at"] = _("The event must end after it starts.")
+    errors = field_errors(
+        {"starts_at": plan.starts_at, "ends_at": plan.ends_at, "capacity": plan.capacity}
+    )
     if await session.get(Municipality, plan.municipality_id) is None:
         errors["municipality_id"] = _("Choose a municipality from the list.")
     if await session.get(Organization, plan.organization_id) is None:

@@ -23,6 +23,7 @@ from app.models import (
     Event,
     EventCandidate,
     EventKind,
+    EventStatus,
     InvitationStatus,
     Municipality,
     Organization,
@@ -300,3 +301,44 @@ def is_visible(event: Event, viewer: User | None = None) -> bool:
     return event.status in PUBLIC_EVENT_STATUSES or (
         viewer is not None and can_write_for_organization(viewer, event.organization_id)
     )
+
+
+@dataclass
+class MunicipalityEntry:
+    """One line of the municipalities list: the place, its POP organizations, what is coming."""
+
+    municipality: Municipality
+    organizations: list[Organization]
+    upcoming: int  # scheduled events that have not ended
+
+
+async def municipality_directory(
+    *, session: AsyncSession, now: datetime | None = None
+) -> list[MunicipalityEntry]:
+    """Every municipality in Albanian alphabetical order, with its organizations and the
+    number of its scheduled events still to come (two statements besides the list)."""
+    municipalities = await list_municipalities(session=session)
+    organizations = list(
+        (await session.execute(select(Organization).order_by(col(Organization.name)))).scalars()
+    )
+    counts: dict[int, int] = dict(
+        (
+            await session.execute(
+                select(Event.municipality_id, func.count())  # type: ignore[call-overload]
+                .where(
+                    col(Event.status) == EventStatus.scheduled,
+                    col(Event.ends_at) >= (now or utcnow()),
+                )
+                .group_by(col(Event.municipality_id))
+            )
+        ).all()
+    )
+    entries = [
+        MunicipalityEntry(
+            municipality=m,
+            organizations=[o for o in organizations if o.municipality_id == m.id],
+            upcoming=int(counts.get(m.id or 0, 0)),
+        )
+        for m in municipalities
+    ]
+    return sorted(entries, key=lambda e: albanian_sort_key(e.municipality.name))

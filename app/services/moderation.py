@@ -12,7 +12,6 @@ from sqlmodel import col
 from app.i18n import gettext as _
 from app.models import (
     Event,
-    EventCandidate,
     Question,
     QuestionCandidate,
     QuestionStatus,
@@ -24,7 +23,7 @@ from app.models.questions import QuestionModeration
 from app.services import audit, events
 from app.services.access import require_event_writer
 from app.services.errors import Conflict, InvalidInput, NotFound
-from app.services.questions import PUBLIC, QuestionView, views
+from app.services.questions import PUBLIC, QuestionView, present_candidate_ids, views
 
 
 async def queue(
@@ -108,17 +107,11 @@ async def moderate(
 async def _set_answered_by(
     session: AsyncSession, question: Question, candidate_ids: list[int]
 ) -> None:
-    invited = set(
-        (
-            await session.execute(
-                select(EventCandidate.candidate_id).where(  # type: ignore[call-overload]
-                    col(EventCandidate.event_id) == question.event_id
-                )
-            )
-        ).scalars()
-    )
-    if not set(candidate_ids) <= invited:
-        raise InvalidInput({"answered_by_ids": _("Choose candidates of this event.")})
+    present = await present_candidate_ids(session=session, event_id=question.event_id)
+    if not set(candidate_ids) <= present:
+        raise InvalidInput(
+            {"answered_by_ids": _("Choose candidates who confirmed they take part.")}
+        )
     links = {
         link.candidate_id: link
         for link in (
@@ -207,6 +200,36 @@ async def put_on_screen(*, session: AsyncSession, actor: User, question_id: int)
         entity_id=question_id,
     )
     return question
+
+
+async def clear_screen(*, session: AsyncSession, actor: User, event_id: int) -> int:
+    """Takes the question off the screen: the projector shows its idle state; returns how many."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound(_("No such event."))
+    require_event_writer(actor, event)
+    shown = list(
+        (
+            await session.execute(
+                select(Question)
+                .where(col(Question.event_id) == event_id, col(Question.on_screen_at).is_not(None))
+                .with_for_update()
+            )
+        ).scalars()
+    )
+    now = utcnow()
+    for question in shown:
+        question.on_screen_at = None
+        question.updated_at = now  # the screen's version changes: it clears at its next poll
+    if shown:
+        audit.record(
+            session=session,
+            user=actor,
+            action="screen.clear",
+            entity_id=event_id,
+            details={"question_ids": [q.id for q in shown]},
+        )
+    return len(shown)
 
 
 async def set_question_period(

@@ -36,7 +36,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.events import PUBLIC_EVENT_STATUSES
+from app.models.events import PRESENT_STATUSES, PUBLIC_EVENT_STATUSES
 from app.models.questions import QuestionCreate
 from app.security import hash_token, new_token
 from app.services import events
@@ -82,6 +82,20 @@ async def questions_open(
     return event.status == EventStatus.scheduled and event.questions_closed_at is None
 
 
+async def present_candidate_ids(*, session: AsyncSession, event_id: int) -> set[int]:
+    """The candidates a question may be addressed to or credited to: confirmed or attended."""
+    return set(
+        (
+            await session.execute(
+                select(EventCandidate.candidate_id).where(  # type: ignore[call-overload]
+                    col(EventCandidate.event_id) == event_id,
+                    col(EventCandidate.status).in_(PRESENT_STATUSES),
+                )
+            )
+        ).scalars()
+    )
+
+
 async def ask(
     *,
     session: AsyncSession,
@@ -100,17 +114,9 @@ async def ask(
         errors["topic_id"] = _("Choose a topic from the list.")
     candidate_ids = list(dict.fromkeys(data.candidate_ids))
     if candidate_ids:
-        invited = set(
-            (
-                await session.execute(
-                    select(EventCandidate.candidate_id).where(  # type: ignore[call-overload]
-                        col(EventCandidate.event_id) == event_id
-                    )
-                )
-            ).scalars()
-        )
-        if not set(candidate_ids) <= invited:
-            errors["candidate_ids"] = _("Choose candidates of this event.")
+        present = await present_candidate_ids(session=session, event_id=event_id)
+        if not set(candidate_ids) <= present:
+            errors["candidate_ids"] = _("Choose candidates who confirmed they take part.")
     if errors:
         raise InvalidInput(errors)
     token = new_token()

@@ -4,16 +4,20 @@ blanking personal data once events are long over."""
 import csv
 import io
 from datetime import datetime, timedelta
+from enum import Enum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.i18n import format_datetime
 from app.i18n import gettext as _
+from app.labels import label
 from app.models import Event, Registration, RegistrationStatus, User, utcnow
 from app.services.access import require_event_writer
 from app.services.errors import NotFound
 
+# the spreadsheet's columns: the field each comes from (the headers are csv_headers())
 CSV_COLUMNS = (
     "code",
     "name",
@@ -26,6 +30,23 @@ CSV_COLUMNS = (
     "checked_in_at",
     "created_at",
 )
+CSV_TIME = "yyyy-MM-dd HH:mm"  # Tirana time, to the minute: sorts as text, Excel reads it
+
+
+def csv_headers() -> list[str]:
+    """The column headers in the exporter's language (Albanian by default)."""
+    return [
+        _("Code"),
+        _("Name"),
+        _("Phone"),
+        _("E-mail"),
+        _("Gender"),
+        _("Age group"),
+        _("Status"),
+        _("Registered how"),
+        _("Checked in at"),
+        _("Registered at"),
+    ]
 
 
 async def list_registrations(
@@ -60,14 +81,25 @@ async def list_registrations(
 
 
 def registrations_csv(registrations: list[Registration]) -> str:
-    """UTF-8 with a BOM, so Excel shows ë and ç; cells that start like a formula are quoted."""
+    """UTF-8 with a BOM, so Excel shows ë and ç; cells that start like a formula are quoted;
+    headers, labels and times as the exporter reads them (services/commitments.py's open data
+    keeps codes and UTC instead: it is for machines)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_headers())
     for r in registrations:
-        writer.writerow([csv_cell(getattr(r, column)) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(_csv_value(getattr(r, column))) for column in CSV_COLUMNS])
     return out.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    """What a person reads: labels for codes, Tirana local times to the minute."""
+    if isinstance(value, Enum):
+        return label(value)
+    if isinstance(value, datetime):
+        return format_datetime(value, CSV_TIME)
+    return value
 
 
 def csv_cell(value: object) -> str:

@@ -26,7 +26,7 @@ from app.models import (
     utcnow,
 )
 from app.models.events import PRESENT_STATUSES, EventCreate, EventUpdate
-from app.services import attendance, audit, event_rules, events, notices
+from app.services import attendance, audit, event_checks, event_rules, events, notices
 from app.services.access import can_write_for_organization, is_admin, require_event_writer
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 
@@ -89,8 +89,16 @@ async def get_event_for_writing(*, session: AsyncSession, actor: User, event_id:
     return event
 
 
-async def create_event(*, session: AsyncSession, actor: User, data: EventCreate) -> Event:
-    """Plans a new event (public unless it is a draft) and invites its candidates."""
+async def create_event(
+    *,
+    session: AsyncSession,
+    actor: User,
+    data: EventCreate,
+    ask_first: bool = False,
+    now: datetime | None = None,
+) -> Event:
+    """Plans a new event (public unless it is a draft) and invites its candidates; the page
+    asks first (`ask_first`) before one that has already started is published."""
     if not can_write_for_organization(actor, data.organization_id):
         raise NotAllowed(_("Organizers schedule events only for their own organization."))
     plan = event_rules.Plan(
@@ -102,6 +110,7 @@ async def create_event(*, session: AsyncSession, actor: User, data: EventCreate)
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         candidate_ids=list(dict.fromkeys(data.candidate_ids)),
+        capacity=data.capacity,
     )
     await event_rules.validate(session=session, plan=plan)
     await event_rules.check_venue(
@@ -111,6 +120,10 @@ async def create_event(*, session: AsyncSession, actor: User, data: EventCreate)
         confirmed=data.confirm_venue_overlap,
         viewer=actor,
     )
+    if ask_first and data.status == EventStatus.scheduled.value:
+        event_checks.ask(
+            event_checks.publish_warning(starts_at=data.starts_at, now=now or utcnow())
+        )
     event = Event(
         **data.model_dump(exclude={"candidate_ids", "confirm_venue_overlap", "status"}),
         status=EventStatus(data.status),
@@ -149,8 +162,11 @@ async def update_event(
     event_id: int,
     data: EventUpdate,
     now: datetime | None = None,
+    ask_first: bool = False,
 ) -> Event:
-    """Applies a partial change: fields, candidates, status and closing report, all checked."""
+    """Applies a partial change: fields, candidates, status and closing report, all checked;
+    the page asks first (`ask_first`) before a change of status that is probably a slip
+    (services/event_checks.py)."""
     event = await get_event_for_writing(session=session, actor=actor, event_id=event_id)
     invited = await invitations(session=session, event_id=event_id)
     values = data.model_dump(exclude_unset=True, exclude={"confirm_venue_overlap"})
@@ -168,6 +184,7 @@ async def update_event(
         candidate_ids=list(dict.fromkeys(candidate_ids))
         if candidate_ids is not None
         else list(invited),
+        capacity=fields.get("capacity", event.capacity),
     )
     if fields or candidate_ids is not None:
         if fields and not editable(event):
@@ -198,6 +215,16 @@ async def update_event(
             session=session, event_id=event_id, before=invited, after=plan.candidate_ids
         )
         changes["candidate_ids"] = [sorted(invited), sorted(plan.candidate_ids)]
+    if ask_first and new_status is not None and new_status != event.status:
+        report_given = {k: v for k, v in values.items() if k in REPORT_FIELDS}
+        warning = await event_checks.status_warning(
+            session=session,
+            event=event,
+            status=EventStatus(new_status),
+            report=report_given,
+            now=now or utcnow(),
+        )
+        event_checks.ask(warning)
     if new_status is not None and new_status != event.status:
         changes["status"] = [event.status, new_status]
         _change_status(
