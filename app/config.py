@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # request bodies above this are refused with 413 before they are read
     max_body_bytes: int = Field(default=1_048_576, ge=1)
+    # uploaded files (signed contract pages), outside the web root; relative to the working
+    # directory unless absolute
+    upload_dir: Path = Path("var/uploads")
     rate_limits: bool = True
     # sign-in: failed attempts (a success gives its attempt back) per IP, per account from one
     # IP, and per account from everywhere: a ceiling that takes ten or more IPs to reach, so

@@ -20,6 +20,7 @@ from app.routers import (
     api,
     api_attendance,
     api_commitments,
+    api_contracts,
     api_portal,
     api_questions,
     api_scheduling,
@@ -44,10 +45,13 @@ from app.routers import (
     screen,
 )
 from app.security import SecurityHeadersMiddleware
+from app.services.documents import UPLOAD_BODY_BYTES
 from app.templating import STATIC_DIR, environment
 from app.voters import VoterCookieMiddleware
 
 _frozen = False
+# the routes that take an upload (app/routers/api_contracts.py, manage_signatures.py)
+UPLOAD_PREFIXES = ("/api/v1/contract-signatures/", "/manage/contract-signatures")
 
 
 def _freeze_startup_objects() -> None:
@@ -93,7 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # the scanned pages of contract signatures are uploaded up to 10 MB; everything else small
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        prefixes=dict.fromkeys(UPLOAD_PREFIXES, max(UPLOAD_BODY_BYTES, settings.max_body_bytes)),
+    )
     app.add_middleware(
         LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
     )
@@ -120,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_attendance,
         api_questions,
         api_commitments,
+        api_contracts,
         registrations,
         questions,
         moderation,
