@@ -32,10 +32,12 @@ from app.routers import (
     manage_attendance,
     manage_candidates,
     manage_commitments,
+    manage_contracts,
     manage_elections,
     manage_events,
     manage_parties,
     manage_portal,
+    manage_signatures,
     moderation,
     municipalities,
     pages,
@@ -139,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_portal,
         portal,
         manage_portal,
+        manage_contracts,
+        manage_signatures,
         candidates,
     ):
         app.include_router(module.router)
