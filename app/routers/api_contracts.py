@@ -258,10 +258,13 @@ async def read_upload(file: UploadFile) -> Upload:
 )
 async def upload_document(
     signature_id: Id,
-    file: Annotated[UploadFile, File(description="The scanned page: PDF, JPEG or PNG, ≤ 10 MB")],
     principal: CurrentPrincipal,
     session: SessionDep,
     settings: SettingsDep,
+    # optional in the schema so that who may upload is checked first; none sent → 422
+    file: Annotated[
+        UploadFile | None, File(description="The scanned page: PDF, JPEG or PNG, ≤ 10 MB")
+    ] = None,
 ) -> ContractSignaturePublic:
     """The scanned signed page (multipart field `file`), checked by its content; replaces an
     earlier scan or link."""
@@ -269,7 +272,7 @@ async def upload_document(
         session=session,
         actor=principal.user,
         signature_id=signature_id,
-        upload=await read_upload(file),
+        upload=await read_upload(file) if file is not None else None,
         upload_dir=settings.upload_dir,
     )
     await session.commit()

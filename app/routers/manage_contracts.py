@@ -158,7 +158,7 @@ async def _act(
             status_code=status,
         )
     await session.commit()
-    return see_other(f"/manage/contracts/{contract.id}#{anchor}")
+    return see_other(f"/manage/contracts/{contract_id}#{anchor}")
 
 
 @router.post("/contracts/{contract_id}", name="update_contract")

@@ -58,6 +58,7 @@ async def update_priority(
 ) -> Response:
     """Every field of the form (points one a line; the ticked sources replace the old)."""
     contract, item = await _priority(session, principal, priority_id)
+    contract_id = contract.id or 0
     values = form_values(await request.form(), lists=("commitment_ids", "question_ids"))
     try:
         data = parse_input(
@@ -82,7 +83,7 @@ async def update_priority(
             request, session, contract, item, values=values, errors=errors, status_code=status
         )
     await session.commit()
-    return see_other(f"/manage/contracts/{contract.id}#priority-{priority_id}")
+    return see_other(f"/manage/contracts/{contract_id}#priority-{priority_id}")
 
 
 async def _on_drafting_page(
@@ -93,12 +94,13 @@ async def _on_drafting_page(
     action: Any,
 ) -> Response:
     contract, item = await _priority(session, principal, priority_id)
+    contract_id = contract.id or 0
     try:
         await action(item)
     except ServiceError as error:
         await session.rollback()
         errors, status = refusal(error)
-        contract = await writable_contract(session, principal.user, contract.id or 0)
+        contract = await writable_contract(session, principal.user, contract_id)
         return await drafting_page(
             request,
             session,
@@ -109,7 +111,7 @@ async def _on_drafting_page(
             status_code=status,
         )
     await session.commit()
-    return see_other(f"/manage/contracts/{contract.id}#priorities")
+    return see_other(f"/manage/contracts/{contract_id}#priorities")
 
 
 @router.post("/priorities/{priority_id}/move", name="move_priority")
@@ -189,7 +191,7 @@ async def record_signature(
             status_code=status,
         )
     await session.commit()
-    return see_other(f"/manage/contracts/{contract.id}#signatures")
+    return see_other(f"/manage/contracts/{contract_id}#signatures")
 
 
 @router.post("/contract-signatures/{signature_id}/document", name="signature_document")
@@ -206,7 +208,8 @@ async def signature_document(
         raise HTTPException(status_code=404)
     version = await session.get(ContractVersion, signature.version_id)
     assert version is not None
-    contract = await writable_contract(session, principal.user, version.contract_id)
+    contract_id = version.contract_id
+    contract = await writable_contract(session, principal.user, contract_id)
     form = await request.form()
     try:
         upload = _upload(form.get("file"))
@@ -222,7 +225,7 @@ async def signature_document(
     except ServiceError as error:
         await session.rollback()
         errors, status = refusal(error)
-        contract = await writable_contract(session, principal.user, version.contract_id)
+        contract = await writable_contract(session, principal.user, contract_id)
         return await drafting_page(
             request,
             session,
@@ -233,4 +236,4 @@ async def signature_document(
             status_code=status,
         )
     await session.commit()
-    return see_other(f"/manage/contracts/{contract.id}#signature-{signature_id}")
+    return see_other(f"/manage/contracts/{contract_id}#signature-{signature_id}")

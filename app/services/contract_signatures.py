@@ -159,7 +159,12 @@ async def _contract_of(session: AsyncSession, signature: ContractSignature) -> S
 
 
 async def attach_document(
-    *, session: AsyncSession, actor: User, signature_id: int, upload: Upload, upload_dir: Path
+    *,
+    session: AsyncSession,
+    actor: User,
+    signature_id: int,
+    upload: Upload | None,
+    upload_dir: Path,
 ) -> ContractSignature:
     """The scanned page of a recorded signature; replaces an earlier scan or link."""
     signature = await session.get(ContractSignature, signature_id)
@@ -167,6 +172,8 @@ async def attach_document(
         raise NotFound(_("No such signature."))
     contract = await _contract_of(session, signature)
     await for_writing(session=session, actor=actor, contract_id=contract.id or 0)
+    if upload is None:
+        raise InvalidInput({"file": _("Choose the file of the scanned page.")})
     document = await documents.store(
         session=session, actor=actor, upload=upload, upload_dir=upload_dir
     )
