@@ -368,3 +368,31 @@ async def test_marking_the_winner(api: Browser, db, stage: Stage) -> None:
     assert adopted.status_code == 200, adopted.text
     assert adopted.json()["status"] == "in_force"
     assert adopted.json()["adoption_decision_number"] == "Nr. 45"
+
+
+async def test_the_portal_shows_what_the_candidate_did(api: Browser, db, stage: Stage) -> None:  # type: ignore[no-untyped-def]
+    from app.services import portal_links
+
+    src = await _sources(db, stage)
+    contract_id = await _draft(api, stage, src)
+    async with db.write() as s:
+        anila = await portal_links.issue_link(
+            session=s, actor=stage.world.admin, candidate_id=stage.anila.id or 0
+        )
+        besa = await portal_links.issue_link(
+            session=s, actor=stage.world.admin, candidate_id=stage.besa.id or 0
+        )
+        await s.commit()
+    api.cookies.set("pf_lang", "en")
+    assert "asked to sign" not in (await api.get(f"/c/{anila.token}")).text  # a draft
+    await api.post(f"/api/v1/social-contracts/{contract_id}/open")
+    sign = {
+        "candidate_id": stage.anila.id,
+        "event_id": src["forum_event"],
+        "signed_on": "2026-11-20",
+        "status": "signed",
+    }
+    await api.post(f"/api/v1/social-contracts/{contract_id}/signatures", json=sign)
+    page = (await api.get(f"/c/{anila.token}")).text
+    assert "You signed version 1 on" in page and "at Forumi forum" in page
+    assert "Not yet" in (await api.get(f"/c/{besa.token}")).text
