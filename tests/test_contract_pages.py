@@ -17,9 +17,12 @@ async def _organizer(client: Browser, stage: Stage) -> Browser:
     return client
 
 
-async def test_drafting_flow_without_javascript(
-    client: Browser, db, stage: Stage, settings
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def test_drafting_flow_without_javascript(  # type: ignore[no-untyped-def]
+    client: Browser,
+    db,
+    stage: Stage,
+    settings,  # noqa: F811 (the fixture of tests/test_contracts.py)
+) -> None:
     src = await _sources(db, stage)
     browser = await _organizer(client, stage)
     assert "Social contracts" in (await browser.get("/manage/contracts")).text
@@ -36,9 +39,8 @@ async def test_drafting_flow_without_javascript(
     refused = await browser.post_form("/manage/contracts", form)
     assert refused.status_code == 400
     assert "The term ends after it starts." in refused.text
-    assert (
-        "Hyrja e kontratës" in refused.text and "Kontrata Sociale Durrës 2030–2034" in refused.text
-    )
+    assert "Hyrja e kontratës" in refused.text
+    assert "Kontrata Sociale Durrës 2030–2034" in refused.text
     created = await browser.post_form("/manage/contracts", {**form, "term_end": "2034-05-31"})
     assert created.status_code == 303
     url = created.headers["location"]
@@ -46,8 +48,10 @@ async def test_drafting_flow_without_javascript(
     page = await browser.get(url)
     assert page.status_code == 200
     # the sources beside: this municipality's and election's only
-    assert "Pyetja forum" in page.text and "Premtimi forum" in page.text
-    assert "Pyetja later" not in page.text and "Premtimi elsewhere" not in page.text
+    assert "Pyetja forum" in page.text
+    assert "Premtimi forum" in page.text
+    assert "Pyetja later" not in page.text
+    assert "Premtimi elsewhere" not in page.text
     token = await browser.csrf_token(url)
     # a priority from another election's question: refused, what was typed kept
     bad = await browser.post(
@@ -79,7 +83,9 @@ async def test_drafting_flow_without_javascript(
     )
     assert hand.status_code == 303
     page = (await browser.get(url)).text
-    assert "Priority 1: Uji" in page and "Priority 2: Rrugët" in page and "Written by hand" in page
+    assert "Priority 1: Uji" in page
+    assert "Priority 2: Rrugët" in page
+    assert "Written by hand" in page
     second_id = re.findall(r'id="priority-(\d+)"', page)[1]
     moved = await browser.post(
         f"/manage/priorities/{second_id}/move", data={"csrf_token": token, "direction": "up"}
@@ -87,7 +93,8 @@ async def test_drafting_flow_without_javascript(
     assert moved.status_code == 303
     assert "Priority 1: Rrugët" in (await browser.get(url)).text
     edit = await browser.get(f"/manage/priorities/{second_id}/edit")
-    assert edit.status_code == 200 and "Asfaltim" in edit.text
+    assert edit.status_code == 200
+    assert "Asfaltim" in edit.text
     saved = await browser.post(
         f"/manage/priorities/{second_id}",
         data={"csrf_token": token, "title": "Rrugët e lagjeve", "points": "Asfaltim\nNdriçim"},
@@ -135,7 +142,8 @@ async def test_drafting_flow_without_javascript(
     )
     assert signed.status_code == 303, signed.text
     page = (await browser.get(url)).text
-    assert "signed: its text is frozen" in page and "Nuk jam dakord me afatet." in page
+    assert "signed: its text is frozen" in page
+    assert "Nuk jam dakord me afatet." in page
     assert "Scanned page" in page
     async with db.read() as s:
         document = (await s.execute(select(StoredDocument))).scalar_one()
@@ -161,7 +169,8 @@ async def test_drafting_flow_without_javascript(
             "term_end": "2034-05-31",
         },
     )
-    assert frozen.status_code == 409 and "make a new version" in frozen.text
+    assert frozen.status_code == 409
+    assert "make a new version" in frozen.text
     assert (
         await browser.post(f"/manage/contracts/{contract_id}/versions", data={"csrf_token": token})
     ).status_code == 303
@@ -183,7 +192,8 @@ async def test_drafting_flow_without_javascript(
     assert (await browser.post(form_url, data=candidate)).status_code == 303
     async with db.read() as s:
         contract = await s.get(SocialContract, contract_id)
-        assert contract is not None and contract.status.value == "in_force"
+        assert contract is not None
+        assert contract.status.value == "in_force"
     adopted = await browser.post(
         f"/manage/contracts/{contract_id}/adoption",
         data={
@@ -193,7 +203,8 @@ async def test_drafting_flow_without_javascript(
             "adoption_url": "not a link",
         },
     )
-    assert adopted.status_code == 400 and 'value="Nr. 45"' in adopted.text
+    assert adopted.status_code == 400
+    assert 'value="Nr. 45"' in adopted.text
 
 
 async def test_other_organizations_cannot_write(client: Browser, db, stage: Stage) -> None:

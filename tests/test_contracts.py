@@ -136,7 +136,8 @@ async def _draft(api: Browser, stage: Stage, src: dict[str, int]) -> int:
     answer = await api.post("/api/v1/social-contracts", json=_contract_body(stage))
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert body["status"] == "draft" and body["version"] == 1
+    assert body["status"] == "draft"
+    assert body["version"] == 1
     contract_id = body["id"]
     answer = await api.post(
         f"/api/v1/social-contracts/{contract_id}/priorities",
@@ -161,7 +162,8 @@ async def test_draft_open_sign_freeze_and_new_version(api: Browser, db, stage: S
         f"/api/v1/social-contracts/{contract_id}/priorities",
         json={"title": "Rrugët", "points": ["Asfaltimi i rrugës së shkollës"]},
     )
-    assert second.json()["position"] == 2 and second.json()["written_by_hand"] is True
+    assert second.json()["position"] == 2
+    assert second.json()["written_by_hand"] is True
     moved = await api.patch(
         f"/api/v1/contract-priorities/{second.json()['id']}", json={"position": 1}
     )
@@ -190,7 +192,8 @@ async def test_draft_open_sign_freeze_and_new_version(api: Browser, db, stage: S
     frozen = await api.patch(
         f"/api/v1/contract-priorities/{second.json()['id']}", json={"title": "X"}
     )
-    assert frozen.status_code == 409 and "new version" in frozen.json()["detail"]
+    assert frozen.status_code == 409
+    assert "new version" in frozen.json()["detail"]
     assert (
         await api.patch(f"/api/v1/social-contracts/{contract_id}", json={"introduction": "Tjetër"})
     ).status_code == 409
@@ -201,7 +204,9 @@ async def test_draft_open_sign_freeze_and_new_version(api: Browser, db, stage: S
     v2 = await api.post(f"/api/v1/social-contracts/{contract_id}/versions")
     assert v2.status_code == 201
     body = v2.json()
-    assert body["version"] == 2 and body["status"] == "open_for_signature" and not body["frozen"]
+    assert body["version"] == 2
+    assert body["status"] == "open_for_signature"
+    assert not body["frozen"]
     assert [p["title"] for p in body["priorities"]] == ["Rrugët", "Ujë i pijshëm 24 orë"]
     assert body["priorities"][1]["points"] == [
         "Rrjeti i ri në lagjen 5",
@@ -258,7 +263,8 @@ async def test_links_of_another_municipality_or_election_are_refused(
         ({"candidate_id": stage.anila.id, "reason": "pse"}, "reason"),
     ]:
         answer = await api.post(sign, json={**base, **body})
-        assert answer.status_code == 422 and field in answer.text, answer.text
+        assert answer.status_code == 422, answer.text
+        assert field in answer.text
 
 
 async def test_drafts_are_private(api: Browser, client: Browser, db, stage: Stage, app) -> None:  # type: ignore[no-untyped-def]
@@ -304,7 +310,8 @@ async def test_upload_is_checked_by_content_and_size(
     ).json()
     url = f"/api/v1/contract-signatures/{signature['id']}/document"
     html = await api.post(url, files={"file": ("x.pdf", HTML, "application/pdf")})
-    assert html.status_code == 422 and "file" in html.text
+    assert html.status_code == 422
+    assert "file" in html.text
     big = await api.post(
         url, files={"file": ("big.pdf", PDF + b"0" * (10 * 1_048_576), "application/pdf")}
     )
@@ -317,10 +324,13 @@ async def test_upload_is_checked_by_content_and_size(
     assert png.status_code == 200, png.text
     assert png.json()["document_url"] == url
     stored = list((settings.upload_dir).iterdir())
-    assert len(stored) == 1 and stored[0].suffix == ".png" and "scan" not in stored[0].name
+    assert len(stored) == 1
+    assert stored[0].suffix == ".png"
+    assert "scan" not in stored[0].name
     del api.headers["Authorization"]
     download = await api.get(url)
-    assert download.status_code == 200 and download.content == PNG
+    assert download.status_code == 200
+    assert download.content == PNG
     assert download.headers["content-type"] == "image/png"
     assert download.headers["x-content-type-options"] == "nosniff"
     assert download.headers["content-disposition"] == (
@@ -346,15 +356,18 @@ async def test_marking_the_winner(api: Browser, db, stage: Stage) -> None:
     await api.post(f"/api/v1/social-contracts/{contract_id}/open")
     url = f"/api/v1/candidates/{stage.anila.id}"
     early = await api.patch(url, json={"elected": True})  # the election is in 2030
-    assert early.status_code == 422 and "elected" in early.text
+    assert early.status_code == 422
+    assert "elected" in early.text
     async with db.write() as s:
         await s.execute(update(Election).values(election_date=date(2020, 1, 1)))
         await s.commit()
     assert (await api.patch(url, json={"elected": True})).status_code == 200
     contract = (await api.get(f"/api/v1/social-contracts/{contract_id}")).json()
-    assert contract["status"] == "in_force" and contract["frozen"] is True
+    assert contract["status"] == "in_force"
+    assert contract["frozen"] is True
     second = await api.patch(f"/api/v1/candidates/{stage.besa.id}", json={"elected": True})
-    assert second.status_code == 422 and "Anila Toska" in second.text
+    assert second.status_code == 422
+    assert "Anila Toska" in second.text
     # unmarking keeps the contract in force; adoption is recorded now
     assert (await api.patch(url, json={"elected": False})).status_code == 200
     adopted = await api.patch(
@@ -394,5 +407,6 @@ async def test_the_portal_shows_what_the_candidate_did(api: Browser, db, stage: 
     }
     await api.post(f"/api/v1/social-contracts/{contract_id}/signatures", json=sign)
     page = (await api.get(f"/c/{anila.token}")).text
-    assert "You signed version 1 on" in page and "at Forumi forum" in page
+    assert "You signed version 1 on" in page
+    assert "at Forumi forum" in page
     assert "Not yet" in (await api.get(f"/c/{besa.token}")).text

@@ -9,7 +9,9 @@ is a PDF, JPEG or PNG by its content (422 for anything else), at most 10 MB (413
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+import anyio
+from fastapi import APIRouter, File, HTTPException, Response, UploadFile
+from fastapi.responses import FileResponse
 
 from app.api_answers import (
     NO_STORE_WHEN_SIGNED_IN,
@@ -295,13 +297,11 @@ async def download_document(
         session=session, signature_id=signature_id, viewer=principal.user if principal else None
     )
     path = documents.path_of(settings.upload_dir, document)
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return Response(status_code=404)
+    if not await anyio.Path(path).is_file():  # its file went missing from the upload folder
+        raise HTTPException(status_code=404)
     name = documents.download_name(document, f"contract-signature-{signature_id}")
-    return Response(
-        content,
+    return FileResponse(
+        path,
         media_type=document.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',

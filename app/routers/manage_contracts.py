@@ -7,10 +7,11 @@ the message next to the field (400 invalid, 403, 409 frozen or not allowed in th
 rules are the services', the same the JSON API obeys.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator, TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +38,18 @@ from app.services.errors import ServiceError
 from app.templating import render
 
 router = APIRouter(prefix="/manage", dependencies=[Depends(get_principal)], include_in_schema=False)
+_ID = TypeAdapter(Id)
+
+
+def _id_or_none(value: object) -> int | None:
+    try:
+        return _ID.validate_python(value)
+    except ValidationError:
+        return None
+
+
+# ?municipality=…&election=…: what the new form preselects (anything else: the defaults)
+Preselect = Annotated[Id | None, BeforeValidator(_id_or_none), Query()]
 NEW_FIELDS = ("municipality_id", "election_id", "title", "term_start", "term_end", "introduction")
 
 
@@ -83,17 +96,22 @@ async def _new_form(
 
 @router.get("/contracts/new", name="new_contract")
 async def new_contract(
-    request: Request, principal: CurrentPrincipal, session: SessionDep
+    request: Request,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    municipality: Preselect = None,
+    election: Preselect = None,
 ) -> Response:
+    """The form, for the organizer's municipality and the newest election (or those asked)."""
     organization = (
         await session.get(Organization, principal.user.organization_id)
         if principal.user.organization_id
         else None
     )
     rows = await elections.list_elections(session=session)
-    values = {
-        "municipality_id": organization.municipality_id if organization else None,
-        "election_id": rows[0].election.id if rows else None,
+    values: dict[str, Any] = {
+        "municipality_id": municipality or (organization.municipality_id if organization else None),
+        "election_id": election or (rows[0].election.id if rows else None),
         "organization_ids": [],
     }
     return await _new_form(request, session, principal, values=values)

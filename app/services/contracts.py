@@ -5,10 +5,11 @@ Rules: one contract per municipality and election (409 for a second); the electi
 municipality; term_start < term_end. Its organizations: an organizer's own organization (which
 must be of that municipality), or those an admin chooses. A contract is `draft` →
 `open_for_signature` (needs a priority) → `in_force` (when its election's mayor is marked
-elected, services/winners.py; opened after that, at once). The text of a version (introduction, priorities,
-points) is frozen from its first signature on: a change is refused with 409 and a new version
-(a copy of the last, `POST …/versions`) takes it; the title and term are refused alike while the
-current version is frozen. The adoption reference is recorded only once in force.
+elected, services/winners.py; opened after that, at once). The text of a version
+(introduction, priorities, points) is frozen from its first signature on: a change is refused
+with 409 and a new version (a copy of the last, `POST …/versions`) takes it; the title and term
+are refused alike while the current version is frozen. The adoption reference is recorded only
+once in force.
 
 Priorities are app/services/contract_priorities.py's. Every write is audited and left to the
 caller to commit.
@@ -203,11 +204,13 @@ async def list_contracts(
     rows = [(c, n) for c, n in (await session.execute(statement)).all()]
     result = []
     for contract, number in rows:
-        if contract.status == ContractStatus.draft:
-            if not drafts or not can_write(
+        if contract.status == ContractStatus.draft and (
+            not drafts
+            or not can_write(
                 viewer, await organization_ids(session=session, contract_id=contract.id or 0)
-            ):
-                continue
+            )
+        ):
+            continue
         result.append((contract, number))
     return result
 

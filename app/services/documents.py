@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
@@ -63,6 +64,11 @@ def _label(name: str) -> str:
     return "".join(c for c in base if c.isprintable())[:255] or "upload"
 
 
+def _write(upload_dir: Path, relative: str, content: bytes) -> None:
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    (upload_dir / relative).write_bytes(content)
+
+
 def path_of(upload_dir: Path, document: StoredDocument) -> Path:
     return upload_dir / document.path
 
@@ -73,8 +79,7 @@ async def store(
     """Writes the checked file under a random name and adds its row (the caller commits)."""
     content_type, extension = check(upload)
     relative = f"{secrets.token_hex(16)}{extension}"
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    (upload_dir / relative).write_bytes(upload.content)
+    await anyio.to_thread.run_sync(_write, upload_dir, relative, upload.content)
     document = StoredDocument(
         path=relative,
         original_name=_label(upload.name),
