@@ -40,9 +40,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # request bodies above this are refused with 413 before they are read
     max_body_bytes: int = Field(default=1_048_576, ge=1)
-    # uploaded files (signed contract pages), outside the web root; relative to the working
-    # directory unless absolute
-    upload_dir: Path = Path("var/uploads")
+    # uploaded files (signed contract pages), outside the web root; unset: VAR_DIR/uploads
+    # (var/uploads); see `uploads`
+    upload_dir: Path | None = None
     rate_limits: bool = True
     # sign-in: failed attempts (a success gives its attempt back) per IP, per account from one
     # IP, and per account from everywhere: a ceiling that takes ten or more IPs to reach, so
@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=5, ge=0)
     db_pool_timeout: float = Field(default=10.0, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+
+    @property
+    def uploads(self) -> Path:
+        """Where uploaded files are kept: UPLOAD_DIR, or VAR_DIR/uploads."""
+        return self.upload_dir or self.var_dir / "uploads"
 
     @field_validator("rate_limits", mode="before")
     @classmethod

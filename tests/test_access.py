@@ -175,7 +175,7 @@ async def _signed_contract(
             session=session,
             actor=None,
             upload=documents.Upload(name="faqja.pdf", content=b"%PDF-1.4 matrica"),
-            upload_dir=app.state.settings.upload_dir,
+            upload_dir=app.state.settings.uploads,
         )
         signature = ContractSignature(
             version_id=version.id or 0,

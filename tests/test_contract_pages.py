@@ -148,7 +148,7 @@ async def test_drafting_flow_without_javascript(  # type: ignore[no-untyped-def]
     async with db.read() as s:
         document = (await s.execute(select(StoredDocument))).scalar_one()
         assert document.original_name == "faqja.pdf"
-        assert (settings.upload_dir / document.path).read_bytes() == PDF
+        assert (settings.uploads / document.path).read_bytes() == PDF
         answers = (await s.execute(select(ContractSignature))).scalars().all()
         assert len(answers) == 2
         actions = {e.action for e in (await s.execute(select(AuditEntry))).scalars()}

@@ -323,7 +323,7 @@ async def test_upload_is_checked_by_content_and_size(
     png = await api.post(url, files={"file": ("../../scan.pdf", PNG, "application/pdf")})
     assert png.status_code == 200, png.text
     assert png.json()["document_url"] == url
-    stored = list((settings.upload_dir).iterdir())
+    stored = list((settings.uploads).iterdir())
     assert len(stored) == 1
     assert stored[0].suffix == ".png"
     assert "scan" not in stored[0].name

@@ -275,7 +275,7 @@ async def upload_document(
         actor=principal.user,
         signature_id=signature_id,
         upload=await read_upload(file) if file is not None else None,
-        upload_dir=settings.upload_dir,
+        upload_dir=settings.uploads,
     )
     await session.commit()
     version = await contract_signatures.version_number(session=session, signature=signature)
@@ -296,7 +296,7 @@ async def download_document(
     document = await contract_signatures.visible_document(
         session=session, signature_id=signature_id, viewer=principal.user if principal else None
     )
-    path = documents.path_of(settings.upload_dir, document)
+    path = documents.path_of(settings.uploads, document)
     if not await anyio.Path(path).is_file():  # its file went missing from the upload folder
         raise HTTPException(status_code=404)
     name = documents.download_name(document, f"contract-signature-{signature_id}")

@@ -174,7 +174,7 @@ async def record_signature(
             contract_id=contract_id,
             data=data,
             upload=_upload(form.get("file")),
-            upload_dir=settings.upload_dir,
+            upload_dir=settings.uploads,
         )
     except ServiceError as error:
         await session.rollback()
@@ -220,7 +220,7 @@ async def signature_document(
             actor=principal.user,
             signature_id=signature_id,
             upload=upload,
-            upload_dir=settings.upload_dir,
+            upload_dir=settings.uploads,
         )
     except ServiceError as error:
         await session.rollback()
