@@ -123,6 +123,8 @@ async def drafting_page(
         "organizations": organizations,
         "can_write": can_write(user, view.organization_ids),
         "groups": groups,
+        "question_sources": {q.question.id: q for g in groups for q in g.questions},
+        "commitment_sources": {c.commitment.id: c for g in groups for c in g.commitments},
         "events": events,
         "event_options": [(e.id, f"{e.title} · {e.starts_at:%d.%m.%Y}") for e in events.values()],
         "candidates": {c.id: c for c in candidates},
