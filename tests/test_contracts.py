@@ -50,6 +50,7 @@ async def _bearer(client: Browser, db, user) -> Browser:  # type: ignore[no-unty
 
 @pytest.fixture
 async def api(client: Browser, db, stage: Stage) -> Browser:  # type: ignore[no-untyped-def]
+    client.cookies.set("pf_lang", "en")  # the messages the tests look for
     return await _bearer(client, db, stage.world.organizer)
 
 
@@ -410,3 +411,20 @@ async def test_the_portal_shows_what_the_candidate_did(api: Browser, db, stage: 
     assert "You signed version 1 on" in page
     assert "at Forumi forum" in page
     assert "Not yet" in (await api.get(f"/c/{besa.token}")).text
+
+
+async def test_a_contract_opened_after_the_winner_is_marked_is_in_force_at_once(
+    api: Browser, db, stage: Stage
+) -> None:
+    src = await _sources(db, stage)
+    async with db.write() as s:
+        await s.execute(update(Election).values(election_date=date(2020, 1, 1)))
+        await s.commit()
+    assert (
+        await api.patch(f"/api/v1/candidates/{stage.besa.id}", json={"elected": True})
+    ).status_code == 200
+    contract_id = await _draft(api, stage, src)  # a draft stays a draft
+    assert (await api.get(f"/api/v1/social-contracts/{contract_id}")).json()["status"] == "draft"
+    opened = (await api.post(f"/api/v1/social-contracts/{contract_id}/open")).json()
+    assert opened["status"] == "in_force"
+    assert opened["frozen"] is True

@@ -122,11 +122,14 @@ def _record(
     form.locator("button[type=submit]").click()
 
 
-def test_drafting_a_contract_from_the_sources(server: LiveServer, new_page: NewPage, tmp_path: Path) -> None:
+def test_drafting_a_contract_from_the_sources(
+    server: LiveServer, new_page: NewPage, tmp_path: Path
+) -> None:
     election_name = prepare(server)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = new_page(viewport={"width": 1366, "height": 900}, is_mobile=False, has_touch=False,
-                    locale="en-GB")
+    page = new_page(
+        viewport={"width": 1366, "height": 900}, is_mobile=False, has_touch=False, locale="en-GB"
+    )
     sign_in(page, server)
     page.goto(server.url("/manage/contracts/new"))
     page.locator("select[name=municipality_id]").select_option(label="Durrës")
