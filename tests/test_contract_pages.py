@@ -224,3 +224,48 @@ async def test_other_organizations_cannot_write(client: Browser, db, stage: Stag
     await browser.post("/logout", data={"csrf_token": await browser.csrf_token()})
     await browser.sign_in(stage.world.other_organizer.email)
     assert (await browser.get(url)).status_code == 404  # a draft: not theirs to see
+
+
+async def test_the_page_form_takes_a_scan_above_the_small_body_limit(  # type: ignore[no-untyped-def]
+    client: Browser,
+    db,
+    stage: Stage,
+    app,  # noqa: F811
+) -> None:
+    import httpx
+
+    from tests.conftest import api_token_for
+    from tests.test_contracts import PNG, _draft
+
+    src = await _sources(db, stage)
+    async with Browser(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as api:
+        api.headers["Authorization"] = f"Bearer {await api_token_for(db, stage.world.organizer)}"
+        contract_id = await _draft(api, stage, src)
+        await api.post(f"/api/v1/social-contracts/{contract_id}/open")
+        signature = await api.post(
+            f"/api/v1/social-contracts/{contract_id}/signatures",
+            json={"candidate_id": stage.anila.id, "signed_on": "2026-11-20", "status": "signed"},
+        )
+    browser = await _organizer(client, stage)
+    token = await browser.csrf_token(f"/manage/contracts/{contract_id}")
+    url = f"/manage/contract-signatures/{signature.json()['id']}/document"
+    html = await browser.post(
+        url,
+        data={"csrf_token": token},
+        files={"file": ("x.pdf", b"<html></html>", "application/pdf")},
+    )
+    assert html.status_code == 400
+    assert "Upload the scanned page as a PDF, JPEG or PNG file." in html.text
+    big = PNG + b"\x00" * (2 * 1_048_576)  # above the 1 MB every other form is held to
+    answer = await browser.post(
+        url, data={"csrf_token": token}, files={"file": ("scan.png", big, "image/png")}
+    )
+    assert answer.status_code == 303
+    async with db.read() as s:
+        document = (await s.execute(select(StoredDocument))).scalar_one()
+    assert document.content_type == "image/png"
+    assert document.size == len(big)
+    elsewhere = await browser.post(
+        f"/manage/contracts/{contract_id}", data={"csrf_token": token, "title": "x" * 1_100_000}
+    )
+    assert elsewhere.status_code == 413

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, NewPage
-from tests.e2e.test_foundation import sign_in
+from tests.e2e.test_foundation import sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -183,3 +183,7 @@ def test_drafting_a_contract_from_the_sources(
     expect(page.locator(".page-head")).to_contain_text("In force")
     expect(page.locator("#adoption form")).to_be_visible()
     page.screenshot(path=str(SHOTS / "drafting-in-force.png"), full_page=True, caret="initial")
+    switch_language(page, "sq")  # the network's language
+    expect(page.locator(".page-head")).to_contain_text("Në fuqi")
+    expect(page.locator(".signature-list")).to_contain_text("Refuzoi")
+    page.screenshot(path=str(SHOTS / "drafting-in-force-sq.png"), full_page=True, caret="initial")
