@@ -10,6 +10,7 @@ two citizens' questions (events of no election count for the election that follo
 
 import re
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tests.e2e.test_foundation import sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/shots-cwrite")
+SHOTS = Path(tempfile.gettempdir()) / "shots-cwrite"  # the screenshots looked at
 MEETING = "Takim me banorët e Durrësit: prioritetet e qytetarëve (test)"
 QUESTIONS = [
     ("Kur do të kemi ujë të pijshëm 24 orë në lagjen Spitallë?", 41),
@@ -153,7 +154,8 @@ def test_drafting_a_contract_from_the_sources(
     form = page.locator("#priority-form")
     form.locator("input[name=title]").fill("Ujë i pijshëm 24 orë në çdo lagje")
     form.locator("textarea[name=points]").fill(
-        "Rrjeti i ri i ujësjellësit në Spitallë\nMatës uji për çdo familje\nRaport publik çdo 6 muaj"
+        "Rrjeti i ri i ujësjellësit në Spitallë\nMatës uji për çdo familje\n"
+        "Raport publik çdo 6 muaj"
     )
     form.locator("button[type=submit]").click()
     expect(page.locator(".priority-list")).to_contain_text("Priority 1: Ujë i pijshëm 24 orë")
