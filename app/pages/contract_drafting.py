@@ -25,9 +25,9 @@ from app.models import (
     SocialContract,
     User,
 )
-from app.services import contract_sources, contracts, topics
+from app.services import contract_sources, contract_versions, topics
 from app.services.contract_access import can_write, organization_ids
-from app.services.contracts import PriorityView
+from app.services.contract_versions import PriorityView
 from app.services.errors import InvalidInput, NotAllowed, ServiceError
 from app.templating import render
 
@@ -46,7 +46,9 @@ def status_label(status: ContractStatus | SignatureStatus) -> str:
 async def writable_contract(session: AsyncSession, user: User, contract_id: int) -> SocialContract:
     """The contract of the path for its writers: 404 if this user may not see it, then 403."""
     try:
-        contract = await contracts.visible(session=session, contract_id=contract_id, viewer=user)
+        contract = await contract_versions.visible(
+            session=session, contract_id=contract_id, viewer=user
+        )
     except ServiceError as error:
         raise HTTPException(status_code=404) from error
     ids = await organization_ids(session=session, contract_id=contract_id)
@@ -81,7 +83,7 @@ async def drafting_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    view = await contracts.view(session=session, contract=contract)
+    view = await contract_versions.view(session=session, contract=contract)
     locale = i18n.get_locale()
     municipality = await session.get(Municipality, contract.municipality_id)
     election = await session.get(Election, contract.election_id)

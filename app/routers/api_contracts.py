@@ -35,8 +35,14 @@ from app.models.contracts import (
     SocialContractSummary,
     SocialContractUpdate,
 )
-from app.services import contract_priorities, contract_signatures, contracts, documents
-from app.services.contracts import ContractView, PriorityView
+from app.services import (
+    contract_priorities,
+    contract_signatures,
+    contract_versions,
+    contracts,
+    documents,
+)
+from app.services.contract_versions import ContractView, PriorityView
 from app.services.documents import Upload
 
 router = APIRouter(prefix="/api/v1", tags=["social contracts"])
@@ -91,7 +97,7 @@ async def list_contracts(
     session: SessionDep, municipality_id: Id | None = None, election_id: Id | None = None
 ) -> list[SocialContractSummary]:
     """Contracts open for signature or in force (never drafts), newest election first."""
-    rows = await contracts.list_contracts(
+    rows = await contract_versions.list_contracts(
         session=session, municipality_id=municipality_id, election_id=election_id
     )
     return [SocialContractSummary.model_validate({**c.model_dump(), "version": n}) for c, n in rows]
@@ -127,8 +133,10 @@ async def get_contract(
     """The contract in its current version, with every version's signatures; a draft is 404
     to all but its organizations."""
     viewer = principal.user if principal else None
-    contract = await contracts.visible(session=session, contract_id=contract_id, viewer=viewer)
-    return contract_public(await contracts.view(session=session, contract=contract))
+    contract = await contract_versions.visible(
+        session=session, contract_id=contract_id, viewer=viewer
+    )
+    return contract_public(await contract_versions.view(session=session, contract=contract))
 
 
 @router.patch(

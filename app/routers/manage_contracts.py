@@ -32,7 +32,7 @@ from app.pages.contract_drafting import (
     writable_contract,
 )
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import contract_priorities, contracts, elections
+from app.services import contract_priorities, contract_versions, contracts, elections
 from app.services.access import is_admin
 from app.services.errors import ServiceError
 from app.templating import render
@@ -57,7 +57,9 @@ NEW_FIELDS = ("municipality_id", "election_id", "title", "term_start", "term_end
 async def contract_list(
     request: Request, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    rows = await contracts.list_contracts(session=session, viewer=principal.user, drafts=True)
+    rows = await contract_versions.list_contracts(
+        session=session, viewer=principal.user, drafts=True
+    )
     municipalities = {m.id: m for m in await elections.list_municipalities(session=session)}
     election_rows = {
         e.election.id: e.election for e in await elections.list_elections(session=session)

@@ -26,14 +26,8 @@ from app.models import (
 )
 from app.models.contracts import ContractPriorityCreate, ContractPriorityUpdate
 from app.services import audit, contract_sources
-from app.services.contracts import (
-    PriorityView,
-    current_version,
-    for_writing,
-    priorities_of,
-    require_unfrozen,
-    touch,
-)
+from app.services.contract_versions import PriorityView, current_version, priorities_of
+from app.services.contracts import for_writing, require_unfrozen, touch
 from app.services.errors import InvalidInput, NotFound
 
 

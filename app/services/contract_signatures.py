@@ -34,7 +34,8 @@ from app.models import (
 from app.models.contracts import ContractSignatureCreate, ContractSignaturePublic
 from app.services import audit, contract_sources, documents
 from app.services.contract_access import is_visible, organization_ids
-from app.services.contracts import current_version, for_writing, touch
+from app.services.contract_versions import current_version
+from app.services.contracts import for_writing, touch
 from app.services.documents import Upload
 from app.services.errors import Conflict, InvalidInput, NotFound
 
