@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # request bodies above this are refused with 413 before they are read
     max_body_bytes: int = Field(default=1_048_576, ge=1)
+    # uploaded files (signed contract pages), outside the web root; unset: VAR_DIR/uploads
+    # (var/uploads); see `uploads`
+    upload_dir: Path | None = None
     rate_limits: bool = True
     # sign-in: failed attempts (a success gives its attempt back) per IP, per account from one
     # IP, and per account from everywhere: a ceiling that takes ten or more IPs to reach, so
@@ -74,6 +77,11 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(default=8, ge=1)
     # how often each worker's sender looks for due messages (seconds); 0: no sender in `serve`
     mail_poll_seconds: float = Field(default=10.0, ge=0)
+
+    @property
+    def uploads(self) -> Path:
+        """Where uploaded files are kept: UPLOAD_DIR, or VAR_DIR/uploads."""
+        return self.upload_dir or self.var_dir / "uploads"
 
     @field_validator("rate_limits", mode="before")
     @classmethod

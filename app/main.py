@@ -22,6 +22,7 @@ from app.routers import (
     api,
     api_attendance,
     api_commitments,
+    api_contracts,
     api_portal,
     api_questions,
     api_scheduling,
@@ -35,11 +36,13 @@ from app.routers import (
     manage_attendance,
     manage_candidates,
     manage_commitments,
+    manage_contracts,
     manage_elections,
     manage_events,
     manage_outbox,
     manage_parties,
     manage_portal,
+    manage_signatures,
     moderation,
     municipalities,
     pages,
@@ -50,10 +53,13 @@ from app.routers import (
     screen,
 )
 from app.security import SecurityHeadersMiddleware
+from app.services.documents import UPLOAD_BODY_BYTES
 from app.templating import STATIC_DIR, environment
 from app.voters import VoterCookieMiddleware
 
 _frozen = False
+# the routes that take an upload (app/routers/api_contracts.py, manage_signatures.py)
+UPLOAD_PREFIXES = ("/api/v1/contract-signatures/", "/manage/contract-signatures")
 
 
 def _freeze_startup_objects() -> None:
@@ -114,7 +120,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # the scanned pages of contract signatures are uploaded up to 10 MB; everything else small
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        prefixes=dict.fromkeys(UPLOAD_PREFIXES, max(UPLOAD_BODY_BYTES, settings.max_body_bytes)),
+    )
     app.add_middleware(
         LocaleMiddleware, default_locale=settings.default_locale, timezone=settings.timezone
     )
@@ -141,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_attendance,
         api_questions,
         api_commitments,
+        api_contracts,
         registrations,
         questions,
         moderation,
@@ -150,6 +162,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_portal,
         portal,
         manage_portal,
+        manage_contracts,
+        manage_signatures,
         candidates,
         contracts,
         mail,

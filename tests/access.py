@@ -183,6 +183,37 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/contracts/{contract_id}"): "public",
     ("GET", "/contracts/{contract_id}/versions/{number}"): "public",
     ("GET", "/contracts/{contract_id}/print"): "public",
+    # social contracts, the writing side (issue 12): the matrix's contract is open for
+    # signature, its version 1 signed (frozen: its priority answers 409 to a change)
+    ("GET", "/api/v1/social-contracts"): "public",
+    # an organization of the contract's municipality (the matrix's other organizer is not)
+    ("POST", "/api/v1/social-contracts"): "scoped",
+    ("GET", "/api/v1/social-contracts/{contract_id}"): "public",
+    ("PATCH", "/api/v1/social-contracts/{contract_id}"): "scoped",
+    ("POST", "/api/v1/social-contracts/{contract_id}/priorities"): "scoped",
+    ("PATCH", "/api/v1/contract-priorities/{priority_id}"): "scoped",
+    ("DELETE", "/api/v1/contract-priorities/{priority_id}"): "scoped",
+    ("POST", "/api/v1/social-contracts/{contract_id}/open"): "scoped",
+    ("POST", "/api/v1/social-contracts/{contract_id}/versions"): "scoped",
+    ("POST", "/api/v1/social-contracts/{contract_id}/signatures"): "scoped",
+    ("POST", "/api/v1/contract-signatures/{signature_id}/document"): "scoped",
+    ("GET", "/api/v1/contract-signatures/{signature_id}/document"): "public",
+    ("GET", "/manage/contracts"): "signed_in",
+    ("GET", "/manage/contracts/new"): "signed_in",
+    ("POST", "/manage/contracts"): "signed_in",
+    ("GET", "/manage/contracts/{contract_id}"): "scoped",
+    ("POST", "/manage/contracts/{contract_id}"): "scoped",
+    ("POST", "/manage/contracts/{contract_id}/priorities"): "scoped",
+    ("POST", "/manage/contracts/{contract_id}/open"): "scoped",
+    ("POST", "/manage/contracts/{contract_id}/versions"): "scoped",
+    ("POST", "/manage/contracts/{contract_id}/adoption"): "scoped",
+    ("GET", "/manage/priorities/{priority_id}/edit"): "scoped",
+    ("POST", "/manage/priorities/{priority_id}"): "scoped",
+    ("POST", "/manage/priorities/{priority_id}/move"): "scoped",
+    ("POST", "/manage/priorities/{priority_id}/delete"): "scoped",
+    # the contract is a field of the form (a body the upload limit covers): checked inside
+    ("POST", "/manage/contract-signatures"): "signed_in",
+    ("POST", "/manage/contract-signatures/{signature_id}/document"): "scoped",
 }
 
 # the routes whose {token} is a candidate's portal link (not a ticket's)
@@ -211,6 +242,21 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("PATCH", "/api/v1/candidates/{candidate_id}"): {"elected": True},
     ("PATCH", "/api/v1/commitments/{commitment_id}"): {"target": "2 km deri në fund të vitit"},
+    ("POST", "/api/v1/social-contracts"): {
+        "municipality_id": 0,
+        "election_id": 0,
+        "title": "Kontrata e matricës",
+        "term_start": "2040-06-01",
+        "term_end": "2044-05-31",
+    },
+    ("PATCH", "/api/v1/social-contracts/{contract_id}"): {"title": "Kontrata e matricës"},
+    ("POST", "/api/v1/social-contracts/{contract_id}/priorities"): {"title": "Uji"},
+    ("PATCH", "/api/v1/contract-priorities/{priority_id}"): {"title": "Uji i pijshëm"},
+    ("POST", "/api/v1/social-contracts/{contract_id}/signatures"): {
+        "candidate_id": 0,
+        "signed_on": "2026-11-20",
+        "status": "signed",
+    },
 }
 
 # Another organization's draft (issue 10, item 3): every route of an event (or of a question to

@@ -8,6 +8,7 @@ import asyncio
 import os
 import re
 import secrets
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -153,6 +154,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "base_url": "http://testserver",
         "rate_limit_login_ip": "1000/60",
         "rate_limit_login_account": "1000/60",
+        # uploads (signed contract pages) never land in the working directory's var/
+        "upload_dir": Path(tempfile.gettempdir()) / "pop-forums-test-uploads",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

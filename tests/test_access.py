@@ -96,7 +96,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     question_token, asked_id = await _asked_question(db, event_id)
     portal_token, portal_commitment_id = await _portal(db, world, event_id, election_id)
     commitment_id = await _confirmed_commitment(db, event_id, candidate_id)
-    contract_id = await _contract_in_force(db, world, election_id)
+    contract = await _signed_contract(app, db, world, election_id, event_id)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -110,7 +110,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "portal_token": portal_token,
         "portal_commitment_id": str(portal_commitment_id),
         "commitment_id": str(commitment_id),
-        "contract_id": str(contract_id),
+        **{name: str(value) for name, value in contract.items()},
         "number": "1",
         "unsubscribe_token": _unsubscribe_token(),
         "message_id": str(await _failed_message(db)),
@@ -122,8 +122,80 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "into_id": asked_id,
         "candidate_id": candidate_id,
         "event_id": event_id,
+        "municipality_id": world.municipality.id,
+        "election_id": election_id,
     }
     return Clients(browsers, values, body_values)
+
+
+async def _signed_contract(
+    app, db, world: World, election_id: int, event_id: int
+) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A contract of the organizer's organization, open for signature, with a priority and its
+    version 1 signed by a second candidate (frozen), whose scanned page is stored."""
+    from datetime import date
+
+    from app.models import (
+        Candidate,
+        ContractOrganization,
+        ContractPriority,
+        ContractSignature,
+        ContractStatus,
+        ContractVersion,
+        Office,
+        SignatureStatus,
+        SocialContract,
+        utcnow,
+    )
+    from app.services import documents
+
+    async with db.write() as session:
+        signer = Candidate(
+            full_name="Kandidatja e Kontratës",
+            election_id=election_id,
+            municipality_id=world.municipality.id,
+            office=Office.mayor,
+        )
+        contract = SocialContract(
+            municipality_id=world.municipality.id,
+            election_id=election_id,
+            title="Kontrata Sociale e matricës",
+            term_start=date(2040, 6, 1),
+            term_end=date(2044, 5, 31),
+            status=ContractStatus.open_for_signature,
+        )
+        session.add_all([signer, contract])
+        await session.flush()
+        session.add(
+            ContractOrganization(
+                contract_id=contract.id or 0, organization_id=world.organization.id or 0
+            )
+        )
+        version = ContractVersion(contract_id=contract.id or 0, number=1, frozen_at=utcnow())
+        session.add(version)
+        await session.flush()
+        priority = ContractPriority(version_id=version.id or 0, position=1, title="Rrugët")
+        document = await documents.store(
+            session=session,
+            actor=None,
+            upload=documents.Upload(name="faqja.pdf", content=b"%PDF-1.4 matrica"),
+            upload_dir=app.state.settings.uploads,
+        )
+        signature = ContractSignature(
+            version_id=version.id or 0,
+            candidate_id=signer.id or 0,
+            event_id=event_id,
+            signed_on=date(2026, 11, 20),
+            status=SignatureStatus.signed,
+            document_id=document.id,
+        )
+        session.add_all([priority, signature])
+        await session.commit()
+    return {
+        "contract_id": contract.id or 0,
+        "priority_id": priority.id or 0,
+        "signature_id": signature.id or 0,
+    }
 
 
 async def _party(db) -> int:  # type: ignore[no-untyped-def]
@@ -166,35 +238,6 @@ async def _approved_question(db, event_id: int) -> int:  # type: ignore[no-untyp
         session.add(question)
         await session.commit()
     return question.id or 0
-
-
-async def _contract_in_force(db, world: World, election_id: int) -> int:  # type: ignore[no-untyped-def]
-    """A social contract of the matrix's municipality and election, in force, version 1."""
-    from datetime import date
-
-    from app.models import ContractOrganization, ContractStatus, ContractVersion, SocialContract
-
-    async with db.write() as session:
-        contract = SocialContract(
-            municipality_id=world.municipality.id or 0,
-            election_id=election_id,
-            title="Kontrata Sociale e Matricës",
-            term_start=date(2030, 6, 1),
-            term_end=date(2034, 6, 1),
-            status=ContractStatus.in_force,
-        )
-        session.add(contract)
-        await session.flush()
-        session.add_all(
-            [
-                ContractOrganization(
-                    contract_id=contract.id or 0, organization_id=world.organization.id or 0
-                ),
-                ContractVersion(contract_id=contract.id or 0, number=1, introduction="Hyrje."),
-            ]
-        )
-        await session.commit()
-    return contract.id or 0
 
 
 async def _confirmed_commitment(db, event_id: int, candidate_id: int) -> int:  # type: ignore[no-untyped-def]

@@ -1,15 +1,16 @@
 """Commitments: the rules of recording, correcting and deleting them, through the JSON API."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import (
     AuditEntry,
     Commitment,
     Confirmation,
+    Election,
     Event,
     EventCandidate,
     EventKind,
@@ -272,14 +273,19 @@ async def test_another_organization_may_not_change_or_delete(
     assert (await client.delete("/api/v1/commitments/999999", headers=organizer)).status_code == 404
 
 
-async def test_patch_candidate_marks_elected(
-    client: Browser, stage: Stage, organizer: dict[str, str], other_organizer: dict[str, str]
+async def test_patch_candidate_marks_elected(  # type: ignore[no-untyped-def]
+    client: Browser, stage: Stage, organizer: dict[str, str], other_organizer: dict[str, str], db
 ) -> None:
     path = f"/api/v1/candidates/{stage.anila.id}"
     assert (await client.patch(path, json={"elected": True})).status_code == 401
     assert (
         await client.patch(path, json={"elected": True}, headers=other_organizer)
     ).status_code == 403
+    # before election day: refused (issue 12)
+    assert (await client.patch(path, json={"elected": True}, headers=organizer)).status_code == 422
+    async with db.write() as s:
+        await s.execute(update(Election).values(election_date=date(2020, 5, 12)))
+        await s.commit()
     changed = await client.patch(path, json={"elected": True}, headers=organizer)
     assert changed.status_code == 200
     assert changed.json()["elected"] is True

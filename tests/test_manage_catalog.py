@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.models import Candidate, Election, ElectionKind, Party
 from app.services import elections
@@ -305,6 +305,14 @@ async def test_an_organizer_adds_and_edits_a_candidate_with_history(
     edit = await client.get(f"/manage/candidates/{candidate.id}/edit")
     assert 'value="ermira@example.org"' in edit.text
     assert "Added the candidate." in edit.text
+    # marked elected only from election day on (issue 12): the election took place
+    async with db.write() as s:
+        await s.execute(
+            update(Election)
+            .where(Election.id == candidate.election_id)  # type: ignore[arg-type]
+            .values(election_date=date(2020, 5, 12))
+        )
+        await s.commit()
     response = await post(
         client,
         f"/manage/candidates/{candidate.id}",

@@ -8,11 +8,13 @@ assess the priorities of the version in force, one status per priority (or per p
 
 import enum
 from datetime import date, datetime
+from typing import Annotated
 
 import sqlalchemy as sa
+from pydantic import ConfigDict, StringConstraints
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, enum_type, utcnow
+from app.models.base import Id, Input, UTCDateTime, enum_type, kept, utcnow
 
 
 class ContractStatus(enum.StrEnum):
@@ -306,3 +308,145 @@ class AssessmentCorrection(SQLModel, table=True):
         default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True
     )
     corrected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- what the API and the forms take and give (issue 12) ---------------------------------------
+
+# a link to a document elsewhere (the scan, the council's decision): http(s) only, no spaces
+WebLink = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$", max_length=1000)]
+PointText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+
+
+class SocialContractCreate(Input):
+    """A new contract (a draft, version 1): municipality, election, title, term, introduction."""
+
+    municipality_id: Id
+    election_id: Id
+    title: str = Field(min_length=1, max_length=300)
+    term_start: date
+    term_end: date
+    introduction: str = Field(default="", max_length=20_000)
+    # the organizations behind it: admins choose; an organizer's contract is their organization's
+    organization_ids: list[Id] | None = Field(default=None, max_length=20)
+
+
+class SocialContractUpdate(Input):
+    """A partial change: the text (refused once the current version is frozen) and, once the
+    contract is in force, the municipality's adoption reference."""
+
+    title: str = kept(min_length=1, max_length=300)
+    term_start: date = kept()
+    term_end: date = kept()
+    introduction: str = kept(max_length=20_000)
+    adoption_decision_number: str | None = Field(default=None, min_length=1, max_length=100)
+    adopted_on: date | None = None
+    adoption_url: WebLink | None = None
+
+
+class ContractAdoption(Input):
+    """The municipality took the contract into its work plans: decision number, date, link."""
+
+    adoption_decision_number: str | None = Field(default=None, min_length=1, max_length=100)
+    adopted_on: date | None = None
+    adoption_url: WebLink | None = None
+
+
+class ContractPriorityCreate(Input):
+    """A priority with its numbered points and where it came from (none: written by hand)."""
+
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=10_000)
+    topic_id: Id | None = None
+    points: list[PointText] = Field(default_factory=list, max_length=50)
+    commitment_ids: list[Id] = Field(default_factory=list, max_length=200)
+    question_ids: list[Id] = Field(default_factory=list, max_length=200)
+
+
+class ContractPriorityUpdate(Input):
+    """A partial change of a priority; `points` and the sources, when sent, replace the old;
+    `position` moves it (the others are renumbered)."""
+
+    title: str = kept(min_length=1, max_length=300)
+    description: str = kept(max_length=10_000)
+    topic_id: Id | None = None
+    points: list[PointText] = kept(max_length=50)
+    commitment_ids: list[Id] = kept(max_length=200)
+    question_ids: list[Id] = kept(max_length=200)
+    position: Id = kept()
+
+
+class ContractPriorityPublic(SQLModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
+    id: int
+    position: int
+    title: str
+    description: str
+    topic_id: int | None
+    written_by_hand: bool
+    points: list[str]
+    commitment_ids: list[int]
+    question_ids: list[int]
+
+
+class ContractSignatureCreate(Input):
+    """A candidate's answer to the current version: signed or declined, when, where."""
+
+    candidate_id: Id
+    event_id: Id | None = None
+    signed_on: date
+    status: SignatureStatus
+    reason: str | None = Field(default=None, min_length=1, max_length=5_000)
+    document_url: WebLink | None = None
+
+
+class ContractSignaturePublic(SQLModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
+    id: int
+    version: int
+    candidate_id: int
+    event_id: int | None
+    signed_on: date
+    status: SignatureStatus
+    reason: str | None
+    document_url: str | None  # the link given, or where the uploaded scan is served
+
+
+class SocialContractPublic(SQLModel):
+    """A contract in its current version (the one presented), with its signatures of every
+    version (`version` says which) and its priorities."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
+    id: int
+    municipality_id: int
+    election_id: int
+    title: str
+    status: ContractStatus
+    version: int
+    frozen: bool
+    term_start: date
+    term_end: date
+    introduction: str
+    organization_ids: list[int]
+    adoption_decision_number: str | None
+    adopted_on: date | None
+    adoption_url: str | None
+    signatures: list[ContractSignaturePublic]
+    priorities: list[ContractPriorityPublic]
+
+
+class SocialContractSummary(SQLModel):
+    """A contract in a list (no priorities)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
+    id: int
+    municipality_id: int
+    election_id: int
+    title: str
+    status: ContractStatus
+    version: int
+    term_start: date
+    term_end: date

@@ -9,11 +9,13 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.i18n import gettext as _
 from app.labels import label
-from app.models import AgeGroup, Gender, User, utcnow
+from app.models import AgeGroup, Gender, SocialContract, User, utcnow
 from app.pages import commitments as commitment_pages
 from app.services import attendance, events, questions, scheduling
 from app.services.access import can_write_for_organization
@@ -56,7 +58,25 @@ async def event_context(
         context["commitment_card"] = await commitment_pages.card_context(
             session=session, listing=item
         )
+    context["contract_id"] = await contract_of(
+        session=session, municipality_id=event.municipality_id, election_id=event.election_id
+    )
     return context
+
+
+async def contract_of(
+    *, session: AsyncSession, municipality_id: int, election_id: int | None
+) -> int | None:
+    """The id of the municipality's social contract for the election, if there is one."""
+    if election_id is None:
+        return None
+    found: int | None = await session.scalar(
+        select(SocialContract.id).where(  # type: ignore[call-overload]
+            col(SocialContract.municipality_id) == municipality_id,
+            col(SocialContract.election_id) == election_id,
+        )
+    )
+    return found
 
 
 async def attendance_card(*, session: AsyncSession, event_id: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from app.i18n import gettext as _
 from app.models import Candidate, Id
 from app.models.portal import DISPUTE_MAX_LENGTH, CommitmentDispute
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import elections, invitation_answers, portal, portal_links
+from app.services import contract_signatures, elections, invitation_answers, portal, portal_links
 from app.services.errors import InvalidInput, NotFound
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -51,6 +51,7 @@ async def portal_page(
     context = {
         "listing": listing,
         "events": await portal.portal_events(session=session, candidate=candidate),
+        "contracts": await contract_signatures.for_candidate(session=session, candidate=candidate),
         "token": token,
         "answered": answered,
         "invitation": invitation,

@@ -91,7 +91,7 @@ class SignatureView:
     def document_href(self) -> str | None:
         """The scan of the signed page: the stored upload, or the link given."""
         if self.signature.document_id is not None:
-            return f"/contract-signatures/{self.signature.id}/document"
+            return f"/api/v1/contract-signatures/{self.signature.id}/document"
         return web_link(self.signature.document_url)
 
 

@@ -27,7 +27,7 @@ from app.models.elections import (
     PartyCreate,
     PartyUpdate,
 )
-from app.services import audit
+from app.services import audit, winners
 from app.services.access import is_admin, require_admin
 from app.services.errors import InvalidInput, NotAllowed, NotFound
 
@@ -313,7 +313,8 @@ async def create_candidate(
 async def update_candidate(
     *, session: AsyncSession, actor: User, candidate_id: int, data: CandidateUpdate
 ) -> Candidate:
-    """Changes a candidate; the audit log keeps every old value."""
+    """Changes a candidate; the audit log keeps every old value. Marking one elected follows
+    services/winners.py (not before election day, one mayor; puts the contract in force)."""
     candidate = await session.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFound(_("No such candidate."))
@@ -325,5 +326,10 @@ async def update_candidate(
         raise InvalidInput(
             {"party_id": _("Choose a party from the list, or none for an independent.")}
         )
+    elected_now = values.get("elected") is True and not candidate.elected
+    if elected_now:
+        await winners.check_elected(session=session, candidate=candidate)
     _updated(session, actor, candidate, _changes(candidate, values))
+    if elected_now:
+        await winners.after_elected(session=session, actor=actor, candidate=candidate)
     return candidate
