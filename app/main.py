@@ -20,6 +20,7 @@ from app.routers import (
     api,
     api_attendance,
     api_commitments,
+    api_monitoring,
     api_portal,
     api_questions,
     api_scheduling,
@@ -33,9 +34,11 @@ from app.routers import (
     manage_commitments,
     manage_elections,
     manage_events,
+    manage_monitoring,
     manage_parties,
     manage_portal,
     moderation,
+    monitoring,
     municipalities,
     pages,
     portal,
@@ -130,6 +133,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal,
         manage_portal,
         candidates,
+        api_monitoring,
+        monitoring,
+        manage_monitoring,
     ):
         app.include_router(module.router)
     add_error_handlers(app)
