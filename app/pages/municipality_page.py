@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Municipality
 from app.pages.event_list import events_url
+from app.pages.monitoring import municipality_monitoring
 from app.services import events
 from app.services.events import EventFilters
 
@@ -31,4 +32,5 @@ async def municipality_context(
         ),
         "upcoming_url": events_url(upcoming_filters),
         "past_url": events_url(past_filters),
+        **await municipality_monitoring(session=session, municipality=municipality),
     }
