@@ -163,6 +163,33 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/candidates/{candidate_id}"): "public",
     ("GET", "/candidates/{candidate_id}/commitments.csv"): "public",
     ("GET", "/elections/{election_id}/commitments.csv"): "public",
+    # yearly monitoring (issue 13): {contract_id} is a contract in force of the organizer's
+    # organization, {round_id} a published round of it, {priority_id} one of its priorities
+    ("POST", "/api/v1/social-contracts/{contract_id}/rounds"): "scoped",
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}"): "scoped",
+    ("POST", "/api/v1/monitoring-rounds/{round_id}/publish"): "scoped",
+    ("POST", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/corrections"): "scoped",
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/reply"): "scoped",
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "scoped",
+    ("DELETE", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "scoped",
+    ("GET", "/api/v1/monitoring-rounds/{round_id}"): "public",
+    ("GET", "/api/v1/monitoring"): "public",
+    ("GET", "/api/v1/monitoring/assessments.json"): "public",
+    ("GET", "/api/v1/monitoring/assessments.csv"): "public",
+    ("GET", "/monitoring"): "public",
+    ("GET", "/monitoring/unaddressed"): "public",
+    ("GET", "/monitoring/rounds/{round_id}"): "public",
+    ("GET", "/monitoring/rounds/{round_id}/print"): "public",
+    ("GET", "/manage/monitoring"): "signed_in",
+    ("GET", "/manage/monitoring/contracts/{contract_id}"): "scoped",
+    ("POST", "/manage/monitoring/contracts/{contract_id}/rounds"): "scoped",
+    ("GET", "/manage/monitoring/rounds/{round_id}"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/corrections"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/reply"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/publish"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/events"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/events/{event_id}/remove"): "scoped",
 }
 
 # the routes whose {token} is a candidate's portal link (not a ticket's)
@@ -191,6 +218,25 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("PATCH", "/api/v1/candidates/{candidate_id}"): {"elected": True},
     ("PATCH", "/api/v1/commitments/{commitment_id}"): {"target": "2 km deri në fund të vitit"},
+    ("POST", "/api/v1/social-contracts/{contract_id}/rounds"): {
+        "label": "Viti i matricës",
+        "period_start": "2020-09-01",
+        "period_end": "2021-08-31",
+    },
+    # the matrix's round is published: this valid body gets the 409 of that rule
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}"): {
+        "status": "not_addressed",
+        "evidence": "Asgjë nuk u bë.",
+    },
+    ("POST", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/corrections"): {
+        "status": "not_addressed",
+        "evidence": "Asgjë nuk u bë.",
+        "reason": "Rishikim i matricës.",
+    },
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/reply"): {
+        "text": "Bashkia përgjigjet.",
+        "replied_on": "2021-09-15",
+    },
 }
 
 # Another organization's draft (issue 10, item 3): every route of an event (or of a question to
@@ -202,6 +248,10 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
 DraftAccess = Literal["organizers", "nobody"]
 
 DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
+    # a community meeting linked to a monitoring round (issue 13)
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "organizers",
+    ("DELETE", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "organizers",
+    ("POST", "/manage/monitoring/rounds/{round_id}/events/{event_id}/remove"): "organizers",
     ("GET", "/api/v1/events/{event_id}"): "organizers",
     ("PATCH", "/api/v1/events/{event_id}"): "organizers",
     ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): "organizers",

@@ -96,6 +96,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     question_token, asked_id = await _asked_question(db, event_id)
     portal_token, portal_commitment_id = await _portal(db, world, event_id, election_id)
     commitment_id = await _confirmed_commitment(db, event_id, candidate_id)
+    monitored_contract_id, round_id, priority_id = await _monitoring_round(db, world)
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -109,7 +110,10 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "portal_token": portal_token,
         "portal_commitment_id": str(portal_commitment_id),
         "commitment_id": str(commitment_id),
+        "round_id": str(round_id),
+        "priority_id": str(priority_id),
     }
+    values.setdefault("contract_id", str(monitored_contract_id))
     body_values = {
         "municipality_ids": [world.municipality.id],
         "code": ticket_code,
@@ -118,6 +122,39 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "event_id": event_id,
     }
     return Clients(browsers, values, body_values)
+
+
+async def _monitoring_round(db, world: World) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """A contract in force of the organizer's organization with a published round in which every
+    priority is assessed: its id, the round's, the first priority's."""
+    from datetime import date
+
+    from app.models import MonitoringRound, PriorityAssessment, RoundStatus, utcnow
+    from tests.monitoring_fixtures import contract_in_force
+
+    monitored = await contract_in_force(db, world)
+    async with db.write() as session:
+        round_ = MonitoringRound(
+            contract_id=monitored.contract_id,
+            label="Viti 1",
+            period_start=date(2019, 9, 1),
+            period_end=date(2020, 8, 31),
+            status=RoundStatus.published,
+            published_at=utcnow(),
+        )
+        session.add(round_)
+        await session.flush()
+        session.add_all(
+            PriorityAssessment(
+                round_id=round_.id or 0,
+                priority_id=priority_id,
+                status="not_addressed",
+                evidence="Asgjë nuk u bë.",
+            )
+            for priority_id in monitored.priority_ids
+        )
+        await session.commit()
+    return monitored.contract_id, round_.id or 0, monitored.priority_ids[0]
 
 
 async def _party(db) -> int:  # type: ignore[no-untyped-def]

@@ -196,6 +196,10 @@ async def _post(
     anchor: str,
 ) -> Response:
     """Runs one form's change; on a refusal, the round's page again with the form's errors."""
+    try:  # who may write comes first: 404, 403, before the form is read
+        await monitoring.writable_round(session=session, actor=user, round_id=round_id)
+    except (NotFound, NotAllowed) as error:
+        raise _refused(error) from error
     values = form_values(await request.form())
     try:
         await action(values)
