@@ -168,7 +168,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/social-contracts/{contract_id}/rounds"): "scoped",
     ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}"): "scoped",
     ("POST", "/api/v1/monitoring-rounds/{round_id}/publish"): "scoped",
-    ("POST", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/corrections"): "scoped",
+    (
+        "POST",
+        "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/corrections",
+    ): "scoped",
     ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/reply"): "scoped",
     ("PUT", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "scoped",
     ("DELETE", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "scoped",
@@ -185,7 +188,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/manage/monitoring/contracts/{contract_id}/rounds"): "scoped",
     ("GET", "/manage/monitoring/rounds/{round_id}"): "scoped",
     ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}"): "scoped",
-    ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/corrections"): "scoped",
+    (
+        "POST",
+        "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/corrections",
+    ): "scoped",
     ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/reply"): "scoped",
     ("POST", "/manage/monitoring/rounds/{round_id}/publish"): "scoped",
     ("POST", "/manage/monitoring/rounds/{round_id}/events"): "scoped",

@@ -32,8 +32,11 @@ async def test_the_2019_term_and_its_first_year(db: Database) -> None:
     async with db.read() as session:
         contracts = await monitoring_figures.published(session=session)
         figures = monitoring_figures.network_figures(contracts)
-        election = await session.scalar(select(Election).where(col(Election.name) == "Zgjedhjet vendore 2019"))
-    assert election is not None and election.election_date == date(2019, 6, 30)
+        election = await session.scalar(
+            select(Election).where(col(Election.name) == "Zgjedhjet vendore 2019")
+        )
+    assert election is not None
+    assert election.election_date == date(2019, 6, 30)
     assert {e.municipality.slug for e in contracts} == {"tirane", "kukes", "korce", "vlore"}
     assert all(2 <= len(e.rounds) <= 4 for e in contracts)
     term = next(t for t in figures.terms if t.election_id == election.id)
@@ -50,11 +53,14 @@ async def test_the_2019_term_and_its_first_year(db: Database) -> None:
 async def test_a_2022_contract_gets_its_first_year(db: Database) -> None:
     async with db.write() as session:
         await demo.seed(session=session, today=TODAY)
-        durres = await session.scalar(select(Municipality).where(col(Municipality.slug) == "durres"))
+        durres = await session.scalar(
+            select(Municipality).where(col(Municipality.slug) == "durres")
+        )
         election = await session.scalar(
             select(Election).where(col(Election.election_date) == date(2022, 3, 6))
         )
-        assert durres is not None and election is not None
+        assert durres is not None
+        assert election is not None
         contract = SocialContract(
             municipality_id=durres.id or 0,
             election_id=election.id or 0,
@@ -83,7 +89,9 @@ async def test_a_2022_contract_gets_its_first_year(db: Database) -> None:
         assert round_ is not None
         assert (round_.label, round_.status) == ("Viti 1", RoundStatus.published)
         assert (round_.period_start, round_.period_end) == (date(2022, 4, 1), date(2023, 3, 31))
-        statuses = await monitoring_views.latest_statuses(session=session, contract_id=contract.id or 0)
+        statuses = await monitoring_views.latest_statuses(
+            session=session, contract_id=contract.id or 0
+        )
     assert [s.value if s else None for s in statuses.values()] == [
         "partially_addressed",
         "fully_addressed",

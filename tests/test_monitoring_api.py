@@ -47,7 +47,9 @@ async def _assess(
     return response.status_code
 
 
-async def _published(organizer: Browser, monitored: Monitored, statuses: list[str], **body: str) -> int:
+async def _published(
+    organizer: Browser, monitored: Monitored, statuses: list[str], **body: str
+) -> int:
     round_id = await _round(organizer, monitored, **body)
     for priority_id, status in zip(monitored.priority_ids, statuses, strict=True):
         assert await _assess(organizer, round_id, priority_id, status) == 200
@@ -60,7 +62,9 @@ async def test_a_round_only_for_a_contract_in_force(
     organizer: Browser, db: Database, world: World
 ) -> None:
     other = await contract_in_force(db, world, status=ContractStatus.open_for_signature, year=2023)
-    response = await organizer.post(f"/api/v1/social-contracts/{other.contract_id}/rounds", json=YEAR_1)
+    response = await organizer.post(
+        f"/api/v1/social-contracts/{other.contract_id}/rounds", json=YEAR_1
+    )
     assert response.status_code == 409
 
 
@@ -92,9 +96,13 @@ async def test_evidence_rules(organizer: Browser, monitored: Monitored) -> None:
     assert ok.status_code == 200
     assert ok.json()["status"] == "not_addressed"
     # a point of the priority may be assessed on its own; a point of another priority not
-    point = await _assess(organizer, round_id, priority, "fully_addressed", point_id=monitored.point_ids[0])
+    point = await _assess(
+        organizer, round_id, priority, "fully_addressed", point_id=monitored.point_ids[0]
+    )
     assert point == 200
-    wrong = await _assess(organizer, round_id, priority, "fully_addressed", point_id=monitored.point_ids[2])
+    wrong = await _assess(
+        organizer, round_id, priority, "fully_addressed", point_id=monitored.point_ids[2]
+    )
     assert wrong == 422
 
 
@@ -117,7 +125,9 @@ async def test_publishing_waits_for_the_period_and_every_priority(
     published = await organizer.post(f"/api/v1/monitoring-rounds/{round_id}/publish")
     assert published.status_code == 200
     assert published.json()["status"] == "published"
-    assert (await organizer.post(f"/api/v1/monitoring-rounds/{round_id}/publish")).status_code == 409
+    assert (
+        await organizer.post(f"/api/v1/monitoring-rounds/{round_id}/publish")
+    ).status_code == 409
     # after publishing, PUT is refused: corrections only
     again = await _assess(organizer, round_id, monitored.priority_ids[2], "fully_addressed")
     assert again == 409
@@ -129,10 +139,13 @@ async def test_corrections_are_kept_and_public(
     round_id = await _published(
         organizer, monitored, ["fully_addressed", "partially_addressed", "not_addressed"]
     )
-    url = f"/api/v1/monitoring-rounds/{round_id}/assessments/{monitored.priority_ids[2]}/corrections"
+    url = (
+        f"/api/v1/monitoring-rounds/{round_id}/assessments/{monitored.priority_ids[2]}/corrections"
+    )
     body = {"status": "partially_addressed", "evidence": "Kopshti i ri u hap në shtator."}
     missing = await organizer.post(url, json={**body, "evidence_url": URL})
-    assert missing.status_code == 422 and "reason" in missing.text
+    assert missing.status_code == 422
+    assert "reason" in missing.text
     no_link = await organizer.post(url, json={**body, "reason": "Gabim në vlerësim."})
     assert no_link.status_code == 422
     made = await organizer.post(
@@ -142,13 +155,19 @@ async def test_corrections_are_kept_and_public(
     assert made.json()["previous_status"] == "not_addressed"
     import httpx
 
-    async with Browser(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as anyone:
+    async with Browser(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as anyone:
         shown = (await anyone.get(f"/api/v1/monitoring-rounds/{round_id}")).json()
-    corrected = next(a for a in shown["assessments"] if a["priority_id"] == monitored.priority_ids[2])
+    corrected = next(
+        a for a in shown["assessments"] if a["priority_id"] == monitored.priority_ids[2]
+    )
     assert corrected["status"] == "partially_addressed"
     assert corrected["corrections"][0]["reason"] == "Bashkia dërgoi vendimin e hapjes."
     # a draft round has no corrections: it is edited directly
-    draft = await _round(organizer, monitored, label="Viti 2", period_start="2020-09-01", period_end="2021-08-31")
+    draft = await _round(
+        organizer, monitored, label="Viti 2", period_start="2020-09-01", period_end="2021-08-31"
+    )
     await _assess(organizer, draft, monitored.priority_ids[0], "fully_addressed")
     on_draft = await organizer.post(
         f"/api/v1/monitoring-rounds/{draft}/assessments/{monitored.priority_ids[0]}/corrections",
@@ -181,7 +200,9 @@ async def test_drafts_are_private(
 
     round_id = await _round(organizer, monitored)
     assert (await organizer.get(f"/api/v1/monitoring-rounds/{round_id}")).status_code == 200
-    async with Browser(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
+    async with Browser(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as other:
         assert (await other.get(f"/api/v1/monitoring-rounds/{round_id}")).status_code == 404
         other.headers["Authorization"] = f"Bearer {await api_token_for(db, world.other_organizer)}"
         assert (await other.get(f"/api/v1/monitoring-rounds/{round_id}")).status_code == 404
@@ -199,15 +220,21 @@ async def test_community_meetings_and_their_participants(
     round_id = await _round(organizer, monitored)
     forum = await organizer.put(f"/api/v1/monitoring-rounds/{round_id}/events/{monitored.forum_id}")
     assert forum.status_code == 422
-    linked = await organizer.put(f"/api/v1/monitoring-rounds/{round_id}/events/{monitored.meeting_id}")
+    linked = await organizer.put(
+        f"/api/v1/monitoring-rounds/{round_id}/events/{monitored.meeting_id}"
+    )
     assert linked.status_code == 200
     assert (linked.json()["meetings"], linked.json()["participants"]) == (1, 23)
-    gone = await organizer.delete(f"/api/v1/monitoring-rounds/{round_id}/events/{monitored.meeting_id}")
+    gone = await organizer.delete(
+        f"/api/v1/monitoring-rounds/{round_id}/events/{monitored.meeting_id}"
+    )
     assert gone.status_code == 204
 
 
 async def test_network_figures_and_open_data(organizer: Browser, monitored: Monitored) -> None:
-    await _published(organizer, monitored, ["fully_addressed", "partially_addressed", "not_addressed"])
+    await _published(
+        organizer, monitored, ["fully_addressed", "partially_addressed", "not_addressed"]
+    )
     network = (await organizer.get("/api/v1/monitoring")).json()
     assert network["municipalities"] == [
         {
@@ -228,10 +255,18 @@ async def test_network_figures_and_open_data(organizer: Browser, monitored: Moni
     }
     assert network["terms"][0]["addressed_percent"] == 66.7
     rows = (await organizer.get("/api/v1/monitoring/assessments.json")).json()
-    assert [r["status"] for r in rows] == ["fully_addressed", "partially_addressed", "not_addressed"]
+    assert [r["status"] for r in rows] == [
+        "fully_addressed",
+        "partially_addressed",
+        "not_addressed",
+    ]
     assert rows[0]["priority_title"] == "Ujë i pijshëm 24 orë"
     response = await organizer.get("/api/v1/monitoring/assessments.csv")
     assert response.headers["content-type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.text)))
-    assert [r["status"] for r in table] == ["fully_addressed", "partially_addressed", "not_addressed"]
+    assert [r["status"] for r in table] == [
+        "fully_addressed",
+        "partially_addressed",
+        "not_addressed",
+    ]
     assert table[0]["evidence_url"] == URL

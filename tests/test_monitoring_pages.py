@@ -38,7 +38,11 @@ def test_shares_always_add_up_to_100(counts: tuple[int, int, int]) -> None:
 
 def test_figures_of_a_round() -> None:
     figures = figures_of([FULLY, PARTLY, PARTLY, NOT, PARTLY, PARTLY, PARTLY])
-    assert (figures.fully_addressed, figures.partially_addressed, figures.not_addressed) == (1, 5, 1)
+    assert (figures.fully_addressed, figures.partially_addressed, figures.not_addressed) == (
+        1,
+        5,
+        1,
+    )
     assert figures.percentages == {
         "fully_addressed": 14,
         "partially_addressed": 72,
@@ -90,13 +94,15 @@ async def test_the_organizer_runs_a_round(organizer: Browser, monitored: Monitor
         {"label": "Viti 1", "period_start": "2020-09-01", "period_end": "2019-08-31"},
     )
     assert bad.status_code == 422
-    assert 'value="Viti 1"' in bad.text and "The period ends after it starts." in bad.text
+    assert 'value="Viti 1"' in bad.text
+    assert "The period ends after it starts." in bad.text
     round_id = await _round_id(organizer, monitored)
     page = f"/manage/monitoring/rounds/{round_id}"
     first, second, third = monitored.priority_ids
     # fully addressed without a link: the form again, the error beside the link, the text kept
     refused = await organizer.post_form(
-        f"{page}/assessments/{first}", {"status": "fully_addressed", "evidence": "U ndërtua depoja."}
+        f"{page}/assessments/{first}",
+        {"status": "fully_addressed", "evidence": "U ndërtua depoja."},
     )
     assert refused.status_code == 422
     assert "U ndërtua depoja." in refused.text
@@ -114,14 +120,17 @@ async def test_the_organizer_runs_a_round(organizer: Browser, monitored: Monitor
     await organizer.post_form(
         f"{page}/assessments/{third}", {"status": "not_addressed", "evidence": "Asnjë kopsht i ri."}
     )
-    assert (await organizer.post_form(f"{page}/events", {"event_id": str(monitored.meeting_id)})).status_code == 303
+    assert (
+        await organizer.post_form(f"{page}/events", {"event_id": str(monitored.meeting_id)})
+    ).status_code == 303
     assert (await organizer.post_form(f"{page}/publish")).status_code == 303
     # after publishing: a correction with a reason; the reply
     no_reason = await organizer.post_form(
         f"{page}/assessments/{third}/corrections",
         {"status": "not_addressed", "evidence": "Asnjë kopsht i ri, as projekt."},
     )
-    assert no_reason.status_code == 422 and "Asnjë kopsht i ri, as projekt." in no_reason.text
+    assert no_reason.status_code == 422
+    assert "Asnjë kopsht i ri, as projekt." in no_reason.text
     corrected = await organizer.post_form(
         f"{page}/assessments/{third}/corrections",
         {
@@ -154,7 +163,9 @@ async def test_another_organization_gets_403(
 # --- the public pages ------------------------------------------------------------------------
 
 
-async def _published_round(db: Database, monitored: Monitored, statuses: list[AssessmentStatus], label: str, year: int) -> int:
+async def _published_round(
+    db: Database, monitored: Monitored, statuses: list[AssessmentStatus], label: str, year: int
+) -> int:
     from app.models import PriorityAssessment
 
     async with db.write() as s:
@@ -185,15 +196,20 @@ async def _published_round(db: Database, monitored: Monitored, statuses: list[As
 
 async def test_the_network_overview(citizen: Browser, db: Database, monitored: Monitored) -> None:
     empty = await citizen.get("/monitoring")
-    assert empty.status_code == 200 and "No monitoring round has been published yet." in empty.text
+    assert empty.status_code == 200
+    assert "No monitoring round has been published yet." in empty.text
     await _published_round(db, monitored, [PARTLY, PARTLY, NOT], "Viti 1", 2019)
     await _published_round(db, monitored, [FULLY, PARTLY, NOT], "Viti 2", 2020)
     page = await citizen.get("/monitoring")
     svg = re.search(r"<svg class=\"mon-chart\".*?</svg>", page.text, re.S)
     assert svg is not None
-    assert 'role="img"' in svg.group(0) and "viewBox=" in svg.group(0)
+    assert 'role="img"' in svg.group(0)
+    assert "viewBox=" in svg.group(0)
     assert "style=" not in page.text.split("<main", 1)[1]
-    assert "Durrës: Fully addressed: 1 (34%); Partially addressed: 1 (33%); Not addressed: 1 (33%)" in svg.group(0)
+    assert (
+        "Durrës: Fully addressed: 1 (34%); Partially addressed: 1 (33%); Not addressed: 1 (33%)"
+        in svg.group(0)
+    )
     assert "largest remainder" in page.text
     # the term: 6 assessments over two rounds, 4 addressed
     assert "66.7% of priorities addressed" in page.text
@@ -209,7 +225,8 @@ async def test_the_municipality_page_and_the_report(
     round_id = await _published_round(db, monitored, [FULLY, PARTLY, NOT], "Viti 1", 2019)
     page = await citizen.get("/municipalities/durres")
     assert 'id="monitoring"' in page.text
-    assert "Fully addressed" in page.text and "Dëshmi për Viti 1." in page.text
+    assert "Fully addressed" in page.text
+    assert "Dëshmi për Viti 1." in page.text
     # the path back: the candidate's commitment and the citizens' question, with links
     assert f'href="/candidates/{monitored.candidate_id}"' in page.text
     assert f'href="/events/{monitored.forum_id}#question-list"' in page.text
@@ -221,7 +238,9 @@ async def test_the_municipality_page_and_the_report(
     assert "Adresuar plotësisht" in printed.text
 
 
-async def test_a_draft_round_is_private(citizen: Browser, db: Database, monitored: Monitored) -> None:
+async def test_a_draft_round_is_private(
+    citizen: Browser, db: Database, monitored: Monitored
+) -> None:
     async with db.write() as s:
         draft = MonitoringRound(
             contract_id=monitored.contract_id,

@@ -102,7 +102,9 @@ async def _contract_2019(
     organization: Organization,
     parties: dict[str, Party],
 ) -> int:
-    session.add(ElectionMunicipality(election_id=_id(election.id), municipality_id=_id(municipality.id)))
+    session.add(
+        ElectionMunicipality(election_id=_id(election.id), municipality_id=_id(municipality.id))
+    )
     party = parties.get(spec.party)
     mayor = Candidate(
         full_name=spec.mayor,
@@ -124,7 +126,9 @@ async def _contract_2019(
     )
     session.add_all([mayor, contract])
     await session.flush()
-    session.add(ContractOrganization(contract_id=_id(contract.id), organization_id=_id(organization.id)))
+    session.add(
+        ContractOrganization(contract_id=_id(contract.id), organization_id=_id(organization.id))
+    )
     version = ContractVersion(
         contract_id=_id(contract.id),
         number=1,
@@ -175,7 +179,9 @@ async def _contract_2019(
             await _meeting(session, spec, municipality, organization, round_, end)
         for priority, item in listed:
             status = item.statuses[n]
-            await _assess(session, spec, round_, priority, item.points[0], status, n, end, published)
+            await _assess(
+                session, spec, round_, priority, item.points[0], status, n, end, published
+            )
     return count
 
 
@@ -203,7 +209,7 @@ async def _meeting(
         ends_at=_at(day, 19),
         status=EventStatus.held,
         report_attendees=citizens,
-        report_summary="Qytetarët vlerësuan prioritetet një nga një; shënimet u përdorën në raport.",
+        report_summary="Qytetarët vlerësuan prioritetet një nga një; shënimet hynë në raport.",
     )
     session.add(event)
     await session.flush()
@@ -229,7 +235,9 @@ async def _assess(
         priority_id=_id(priority.id),
         status=first,
         evidence=EVIDENCE[first.value].format(point=point.lower()),
-        evidence_url=None if first == AssessmentStatus.not_addressed else _url(spec.municipality, year, priority.position),
+        evidence_url=None
+        if first == AssessmentStatus.not_addressed
+        else _url(spec.municipality, year, priority.position),
         assessed_at=_at(end + timedelta(days=20)),
     )
     reply = spec.replies.get((n + 1, priority.position))
@@ -258,7 +266,7 @@ async def _assess(
 
 
 async def _rounds_2022(session: AsyncSession) -> int:
-    """"Viti 1" for each Durrës and Shkodër contract of the 2022 elections in force (if any)."""
+    """A "Viti 1" for each Durrës and Shkodër contract of the 2022 elections in force, if any."""
     rows = await session.execute(
         select(SocialContract, Municipality)
         .join(Municipality, col(Municipality.id) == SocialContract.municipality_id)
@@ -271,7 +279,9 @@ async def _rounds_2022(session: AsyncSession) -> int:
     )
     added = 0
     for contract, municipality in list(rows):
-        return_value = await add_year_one(session=session, contract=contract, slug=municipality.slug)
+        return_value = await add_year_one(
+            session=session, contract=contract, slug=municipality.slug
+        )
         added += return_value
     return added
 

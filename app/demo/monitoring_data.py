@@ -42,7 +42,10 @@ CONTRACTS_2019 = [
         [
             DemoPriority(
                 "Transporti publik dhe lëvizshmëria",
-                ["Linja të reja autobusi drejt Kasharit dhe Dajtit", "Korsi biçikletash në Unazën e Mesme"],
+                [
+                    "Linja të reja autobusi drejt Kasharit dhe Dajtit",
+                    "Korsi biçikletash në Unazën e Mesme",
+                ],
                 [P, P, F],
             ),
             DemoPriority(

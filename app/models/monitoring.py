@@ -23,7 +23,9 @@ def _web_address(value: str | None) -> str | None:
     return value
 
 
-WebAddress = Annotated[str | None, Field(default=None, max_length=1000), AfterValidator(_web_address)]
+WebAddress = Annotated[
+    str | None, Field(default=None, max_length=1000), AfterValidator(_web_address)
+]
 
 
 class RoundCreate(Input):

@@ -8,11 +8,10 @@ presentation attributes (no inline style, no script), the numbers in a <title> a
 from dataclasses import dataclass
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
-
-from babel.numbers import format_decimal
 
 from app.i18n import get_locale
 from app.i18n import gettext as _
@@ -184,7 +183,11 @@ async def report_context(
         "view": view,
         "chart": chart(
             [(view.round.label, view.figures, None)],
-            _("%(municipality)s, %(round)s: priorities by status", municipality=view.municipality.name, round=view.round.label),
+            _(
+                "%(municipality)s, %(round)s: priorities by status",
+                municipality=view.municipality.name,
+                round=view.round.label,
+            ),
         ),
         "status_names": status_names(),
         "reason_names": reason_names(),
@@ -198,9 +201,7 @@ async def municipality_monitoring(
     *, session: AsyncSession, municipality: Municipality
 ) -> dict[str, Any]:
     """The municipality page's monitoring section: its latest published round, or nothing."""
-    contracts = await monitoring_figures.published(
-        session=session, municipality_id=municipality.id
-    )
+    contracts = await monitoring_figures.published(session=session, municipality_id=municipality.id)
     latest = monitoring_figures.latest_by_municipality(contracts)
     if not latest or latest[0].latest is None:
         return {"monitoring": None}

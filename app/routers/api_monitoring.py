@@ -92,9 +92,7 @@ async def assess(
     )
 
 
-@router.post(
-    "/monitoring-rounds/{round_id}/publish", response_model=RoundPublic, responses=ACTION
-)
+@router.post("/monitoring-rounds/{round_id}/publish", response_model=RoundPublic, responses=ACTION)
 async def publish(round_id: Id, principal: CurrentPrincipal, session: SessionDep) -> RoundPublic:
     """Publishes the round: only once its period has ended and every priority is assessed
     (409, naming those that are not). One-way."""
@@ -162,9 +160,7 @@ async def link_event(
     return await _round_public(session, round_id, principal)
 
 
-@router.delete(
-    "/monitoring-rounds/{round_id}/events/{event_id}", status_code=204, responses=ACTION
-)
+@router.delete("/monitoring-rounds/{round_id}/events/{event_id}", status_code=204, responses=ACTION)
 async def unlink_event(
     round_id: Id, event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
@@ -210,9 +206,7 @@ async def network(session: SessionDep, response: Response) -> NetworkFigures:
     return monitoring_figures.network_figures(contracts)
 
 
-@router.get(
-    "/monitoring/assessments.json", response_model=list[OpenAssessment], responses=PUBLIC
-)
+@router.get("/monitoring/assessments.json", response_model=list[OpenAssessment], responses=PUBLIC)
 async def open_data_json(session: SessionDep, response: Response) -> list[OpenAssessment]:
     """Open data: every assessment of every published round, with its reply and how many times
     it was corrected (the corrections themselves: `GET /api/v1/monitoring-rounds/{id}`)."""

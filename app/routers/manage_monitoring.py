@@ -42,9 +42,7 @@ def _refused(error: ServiceError) -> HTTPException:
     return HTTPException(status_code=error.status_code, detail=error.message)
 
 
-async def _writable_contract(
-    session: AsyncSession, user: User, contract_id: int
-) -> SocialContract:
+async def _writable_contract(session: AsyncSession, user: User, contract_id: int) -> SocialContract:
     contract = await session.get(SocialContract, contract_id)
     if contract is None:
         raise HTTPException(status_code=404)
@@ -210,7 +208,13 @@ async def _post(
         errors = error.errors if isinstance(error, InvalidInput) else {"__all__": error.message}
         status = 422 if isinstance(error, InvalidInput) else error.status_code
         return await _round_page(
-            request, session, user, round_id, form=form, values=values, errors=errors,
+            request,
+            session,
+            user,
+            round_id,
+            form=form,
+            values=values,
+            errors=errors,
             status_code=status,
         )
     await session.commit()
@@ -236,7 +240,12 @@ async def assess(
         )
 
     return await _post(
-        request, session, principal.user, round_id, f"assess-{priority_id}", action,
+        request,
+        session,
+        principal.user,
+        round_id,
+        f"assess-{priority_id}",
+        action,
         f"priority-{priority_id}",
     )
 
@@ -262,7 +271,12 @@ async def correct(
         )
 
     return await _post(
-        request, session, principal.user, round_id, f"correct-{priority_id}", action,
+        request,
+        session,
+        principal.user,
+        round_id,
+        f"correct-{priority_id}",
+        action,
         f"priority-{priority_id}",
     )
 
@@ -286,7 +300,12 @@ async def reply(
         )
 
     return await _post(
-        request, session, principal.user, round_id, f"reply-{priority_id}", action,
+        request,
+        session,
+        principal.user,
+        round_id,
+        f"reply-{priority_id}",
+        action,
         f"priority-{priority_id}",
     )
 
@@ -316,9 +335,7 @@ async def link_event(
     return await _post(request, session, principal.user, round_id, "meetings", action, "meetings")
 
 
-@router.post(
-    "/rounds/{round_id}/events/{event_id}/remove", name="manage_monitoring_unlink_event"
-)
+@router.post("/rounds/{round_id}/events/{event_id}/remove", name="manage_monitoring_unlink_event")
 async def unlink_event(
     request: Request, round_id: Id, event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
@@ -328,4 +345,3 @@ async def unlink_event(
         )
 
     return await _post(request, session, principal.user, round_id, "meetings", action, "meetings")
-

@@ -9,7 +9,7 @@ the others); it is one-way. After it, an assessment changes only by a correction
 (PUT → 409), kept with its before and after. The municipality's reply may be recorded any time.
 
 Every write checks the actor writes the contract (403, services/contract_access.py), is audited
-and leaves the commit to the caller. Reads are in monitoring_views.py, sums in monitoring_figures.py.
+and leaves the commit to the caller. Reads: monitoring_views.py; sums: monitoring_figures.py.
 """
 
 from datetime import date, datetime
@@ -66,7 +66,8 @@ async def version_in_force(*, session: AsyncSession, contract_id: int) -> Contra
     ).scalars()
     listed = list(versions)
     frozen = [v for v in listed if v.frozen_at is not None]
-    return (frozen or listed or [None])[0]
+    chosen = frozen or listed
+    return chosen[0] if chosen else None
 
 
 async def priorities(*, session: AsyncSession, contract_id: int) -> list[ContractPriority]:
@@ -101,9 +102,7 @@ async def writable_round(
     return round_, contract
 
 
-async def _priority(
-    session: AsyncSession, contract_id: int, priority_id: int
-) -> ContractPriority:
+async def _priority(session: AsyncSession, contract_id: int, priority_id: int) -> ContractPriority:
     for priority in await priorities(session=session, contract_id=contract_id):
         if priority.id == priority_id:
             return priority
@@ -208,7 +207,11 @@ async def assess(
     )
     if assessment is None:
         assessment = PriorityAssessment(
-            round_id=round_id, priority_id=priority_id, point_id=data.point_id, evidence=""
+            round_id=round_id,
+            priority_id=priority_id,
+            point_id=data.point_id,
+            status=data.status,
+            evidence=data.evidence,
         )
         session.add(assessment)
     assessment.status = data.status
@@ -266,7 +269,9 @@ async def publish(
     missing = await unassessed(session=session, round_=round_)
     if missing:
         names = "; ".join(f"{p.position}. {p.title}" for p in missing)
-        raise Conflict(_("Assess every priority before publishing. Not assessed: %(names)s", names=names))
+        raise Conflict(
+            _("Assess every priority before publishing. Not assessed: %(names)s", names=names)
+        )
     round_.status = RoundStatus.published
     round_.published_at = now or utcnow()
     await session.flush()
@@ -400,9 +405,7 @@ async def link_event(
     return link
 
 
-async def unlink_event(
-    *, session: AsyncSession, actor: User, round_id: int, event_id: int
-) -> None:
+async def unlink_event(*, session: AsyncSession, actor: User, round_id: int, event_id: int) -> None:
     """Takes a community meeting off the round (nothing happens if it was not on it)."""
     await writable_round(session=session, actor=actor, round_id=round_id)
     link = await session.get(RoundEvent, (round_id, event_id))

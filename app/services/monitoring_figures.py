@@ -9,6 +9,7 @@ published rounds of contracts in force are read here: everything here is public.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,9 +68,7 @@ def figures_of(statuses: Iterable[AssessmentStatus]) -> Figures:
     counts = dict.fromkeys((s.value for s in STATUSES), 0)
     for status in statuses:
         counts[status.value] += 1
-    return Figures(
-        **counts, total=sum(counts.values()), percentages=largest_remainder(counts)
-    )
+    return Figures(**counts, total=sum(counts.values()), percentages=largest_remainder(counts))
 
 
 def flags(
@@ -145,9 +144,7 @@ async def published(
         query = query.where(col(SocialContract.municipality_id) == municipality_id)
     found: dict[int, ContractRounds] = {}
     for round_, contract, municipality in await session.execute(query):
-        entry = found.setdefault(
-            contract.id or 0, ContractRounds(contract, municipality, [], {})
-        )
+        entry = found.setdefault(contract.id or 0, ContractRounds(contract, municipality, [], {}))
         entry.rounds.append(round_)
         entry.statuses[round_.id or 0] = {}
     round_ids = [r.id for entry in found.values() for r in entry.rounds]
@@ -250,7 +247,14 @@ async def open_assessments(*, session: AsyncSession) -> list[OpenAssessment]:
             col(PriorityAssessment.id),
         )
     )
-    found = [tuple(row) for row in rows]
+    found = cast(
+        list[
+            tuple[
+                PriorityAssessment, ContractPriority, MonitoringRound, SocialContract, Municipality
+            ]
+        ],
+        [tuple(row) for row in rows],
+    )
     point_ids = [a.point_id for a, *_rest in found if a.point_id is not None]
     points = {}
     if point_ids:

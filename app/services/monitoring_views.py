@@ -187,9 +187,11 @@ async def meetings(*, session: AsyncSession, round_id: int) -> list[Meeting]:
             )
             .group_by(Registration.event_id)
         )
-        checked = {event_id: count for event_id, count in rows}
+        checked = {int(row[0]): int(row[1]) for row in rows}
     return [
-        Meeting(e, e.report_attendees if e.report_attendees is not None else checked.get(e.id or 0, 0))
+        Meeting(
+            e, e.report_attendees if e.report_attendees is not None else checked.get(e.id or 0, 0)
+        )
         for e in events
     ]
 
@@ -283,7 +285,9 @@ async def round_view(
                 point_assessments={
                     p.id or 0: by_point[p.id] for p in points[pid] if p.id in by_point
                 },
-                corrections=[c for a in assessments if a.priority_id == pid for c in corrections[a.id or 0]],
+                corrections=[
+                    c for a in assessments if a.priority_id == pid for c in corrections[a.id or 0]
+                ],
                 trend=[(r, by_round[r.id or 0].get(pid)) for r in trend_rounds],
                 reasons=flagged.get(pid, []),
                 sources=sources[pid],
@@ -307,7 +311,9 @@ def round_public(view: RoundView) -> RoundPublic:
     assessments = []
     for item in view.items:
         listed = [item.assessment] if item.assessment else []
-        listed += [item.point_assessments[p.id or 0] for p in item.points if p.id in item.point_assessments]
+        listed += [
+            item.point_assessments[p.id or 0] for p in item.points if p.id in item.point_assessments
+        ]
         for a in listed:
             own = [c for c in item.corrections if c.assessment_id == a.id]
             assessments.append(
