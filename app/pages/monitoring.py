@@ -20,7 +20,7 @@ from app.models.monitoring import Figures
 from app.services import monitoring_figures, monitoring_views
 from app.services.monitoring_figures import NO_IMPROVEMENT, NOT_ADDRESSED, ContractRounds
 
-WIDTH = 400  # the chart's viewBox width; text is sized against it
+WIDTH = 300  # the chart's viewBox width; text is sized against it (legible at 320 px)
 ROW = 46  # a row: its label above, its bar below
 BAR = 22
 COLOURS = {  # fill, and the text's colour on it (contrast ≥ 4.5:1)
@@ -76,6 +76,7 @@ class Chart:
     height: int
     bars: list[Bar]
     title: str
+    width: int = WIDTH
 
 
 def describe(figures: Figures) -> str:
@@ -102,7 +103,7 @@ def chart(rows: list[tuple[str, Figures, str | None]], title: str) -> Chart:
                         round(x, 2),
                         round(width, 2),
                         fill,
-                        f"{share}%" if width >= 34 else "",
+                        f"{share}%" if width >= 30 else "",
                         text_fill,
                         round(x + width / 2, 2),
                     )
