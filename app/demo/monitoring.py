@@ -234,7 +234,7 @@ async def _assess(
         round_id=_id(round_.id),
         priority_id=_id(priority.id),
         status=first,
-        evidence=EVIDENCE[first.value].format(point=point.lower()),
+        evidence=EVIDENCE[first.value].format(point=point),
         evidence_url=None
         if first == AssessmentStatus.not_addressed
         else _url(spec.municipality, year, priority.position),
@@ -254,7 +254,7 @@ async def _assess(
             previous_evidence=assessment.evidence,
             previous_evidence_url=assessment.evidence_url,
             new_status=new,
-            new_evidence=EVIDENCE[new.value].format(point=point.lower()),
+            new_evidence=EVIDENCE[new.value].format(point=point),
             new_evidence_url=_url(spec.municipality, year, priority.position),
             reason=CORRECTION[4],
             corrected_at=published + timedelta(days=40),
@@ -318,7 +318,7 @@ async def add_year_one(*, session: AsyncSession, contract: SocialContract, slug:
                 round_id=_id(round_.id),
                 priority_id=_id(priority.id),
                 status=status,
-                evidence=EVIDENCE[status.value].format(point=point.lower()),
+                evidence=EVIDENCE[status.value].format(point=point),
                 evidence_url=None
                 if status == AssessmentStatus.not_addressed
                 else _url(slug, end.year, priority.position),

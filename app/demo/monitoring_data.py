@@ -216,10 +216,10 @@ CORRECTION = (
 EVIDENCE = {
     F: "Realizuar: {point}. E verifikuar nga monitoruesit e rrjetit në terren dhe në vendimet "
     "e Këshillit Bashkiak.",
-    P: "Në zbatim: {point} ka nisur, por nuk përfundoi brenda periudhës; fondi i miratuar "
-    "mbulon vetëm një pjesë të punimeve.",
-    N: "Asnjë vendim, fond apo punim për {point} gjatë periudhës; bashkia nuk ktheu përgjigje "
-    "në kërkesën për informim.",
+    P: "Në zbatim: {point}. Punimet kanë nisur, por nuk përfunduan brenda periudhës; fondi i "
+    "miratuar mbulon vetëm një pjesë të tyre.",
+    N: "Pa ecuri: {point}. Asnjë vendim, fond apo punim gjatë periudhës; bashkia nuk ktheu "
+    "përgjigje në kërkesën për informim.",
 }
 
 # the 2022 partial elections' contracts (seeded with the contracts): one round each
