@@ -270,3 +270,37 @@ async def test_network_figures_and_open_data(organizer: Browser, monitored: Moni
         "not_addressed",
     ]
     assert table[0]["evidence_url"] == URL
+
+
+async def test_what_the_contract_answer_gains(
+    organizer: Browser, monitored: Monitored, db: Database
+) -> None:
+    """`latest_status` per priority (None before any published round) and the rounds."""
+    from app.services import monitoring_views
+
+    async with db.read() as session:
+        before = await monitoring_views.latest_statuses(
+            session=session, contract_id=monitored.contract_id
+        )
+    assert before == dict.fromkeys(monitored.priority_ids)
+    await _round(
+        organizer, monitored, label="Viti 2", period_start="2020-09-01", period_end="2021-08-31"
+    )
+    await _published(organizer, monitored, ["fully_addressed", "not_addressed", "not_addressed"])
+    async with db.read() as session:
+        after = await monitoring_views.latest_statuses(
+            session=session, contract_id=monitored.contract_id
+        )
+        public = await monitoring_views.rounds_of(
+            session=session, contract_id=monitored.contract_id
+        )
+        every = await monitoring_views.rounds_of(
+            session=session, contract_id=monitored.contract_id, drafts=True
+        )
+    assert [s.value if s else None for s in after.values()] == [
+        "fully_addressed",
+        "not_addressed",
+        "not_addressed",
+    ]
+    assert [r.label for r in monitoring_views.summaries(public)] == ["Viti 1"]
+    assert [r.label for r in every] == ["Viti 1", "Viti 2"]

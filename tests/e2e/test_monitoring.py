@@ -8,6 +8,7 @@ If the demo has no Durrës 2022 contract in force (the contracts' seed makes one
 writes one into the server's SQLite file with the models, as that seed would.
 """
 
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -40,7 +41,7 @@ from tests.e2e.test_foundation import expect_lang, has_no_horizontal_scroll, sig
 pytestmark = pytest.mark.e2e
 
 Screenshot = Callable[[Page, str], Path]
-SHOTS = Path("/tmp/shots-monitor")
+SHOTS = Path(tempfile.gettempdir()) / "shots-monitor"
 FORUM = "Forum publik: uji, mbetjet dhe mjedisi në Durrës"
 QUESTION = "Kur do të ketë ujë të pijshëm 24 orë në Shkozet dhe Manëz?"
 PRIORITIES = [
@@ -88,7 +89,11 @@ def durres_contract(server: LiveServer) -> tuple[int, list[int], int, int]:
             )
             s.add(contract)
             s.flush()
-            s.add(ContractOrganization(contract_id=contract.id or 0, organization_id=organization.id or 0))
+            s.add(
+                ContractOrganization(
+                    contract_id=contract.id or 0, organization_id=organization.id or 0
+                )
+            )
             version = ContractVersion(contract_id=contract.id or 0, number=1, frozen_at=utcnow())
             s.add(version)
             s.flush()
@@ -101,7 +106,9 @@ def durres_contract(server: LiveServer) -> tuple[int, list[int], int, int]:
             )
             s.add(question)
             for position, (title, points) in enumerate(PRIORITIES, start=1):
-                priority = ContractPriority(version_id=version.id or 0, position=position, title=title)
+                priority = ContractPriority(
+                    version_id=version.id or 0, position=position, title=title
+                )
                 s.add(priority)
                 s.flush()
                 s.add_all(
@@ -109,7 +116,9 @@ def durres_contract(server: LiveServer) -> tuple[int, list[int], int, int]:
                     for n, t in enumerate(points, start=1)
                 )
                 if position == 1:
-                    s.add(PriorityQuestion(priority_id=priority.id or 0, question_id=question.id or 0))
+                    s.add(
+                        PriorityQuestion(priority_id=priority.id or 0, question_id=question.id or 0)
+                    )
             s.commit()
         version = s.scalars(
             select(ContractVersion)
