@@ -47,6 +47,12 @@ async def test_the_2019_term_and_its_first_year(db: Database) -> None:
         "partially_addressed": 58,
         "not_addressed": 25,
     }
+    assert term.years[0].percentages == {
+        "fully_addressed": 17,
+        "partially_addressed": 58,
+        "not_addressed": 25,
+    }
+    assert len(term.years) == 3  # Tiranë has a third round
     assert len(figures.municipalities) == 4
 
 

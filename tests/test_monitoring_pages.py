@@ -213,6 +213,7 @@ async def test_the_network_overview(citizen: Browser, db: Database, monitored: M
     assert "largest remainder" in page.text
     # the term: 6 assessments over two rounds, 4 addressed
     assert "66.7% of priorities addressed" in page.text
+    assert "Year 1 of the term: Fully addressed 0%, partially addressed 67%" in page.text
     unaddressed = await citizen.get("/monitoring/unaddressed")
     assert "Kopshte dhe çerdhe" in unaddressed.text  # not addressed
     assert "Transport publik për fshatrat" in unaddressed.text  # partly, both rounds

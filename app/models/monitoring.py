@@ -142,13 +142,15 @@ class MunicipalityFigures(SQLModel):
 
 class TermFigure(SQLModel):
     """The share of priorities addressed (fully + partially) over every published round of the
-    contracts of one election's term, in percent with one decimal."""
+    contracts of one election's term, in percent with one decimal; and each year of the term
+    (every contract's first published round, its second, …) counted across the network."""
 
     election_id: int
     rounds: int
     assessments: int
     addressed: int
     addressed_percent: float
+    years: list[Figures] = []
 
 
 class NetworkFigures(SQLModel):

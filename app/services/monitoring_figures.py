@@ -187,6 +187,16 @@ def terms(contracts: list[ContractRounds]) -> list[TermFigure]:
     for election_id, entries in grouped.items():
         statuses = [s for e in entries for by in e.statuses.values() for s in by.values()]
         addressed = sum(1 for s in statuses if s != AssessmentStatus.not_addressed)
+        longest = max(len(e.rounds) for e in entries)
+        years = [
+            figures_of(
+                s
+                for e in entries
+                if len(e.rounds) > n
+                for s in e.statuses[e.rounds[n].id or 0].values()
+            )
+            for n in range(longest)
+        ]
         figures.append(
             TermFigure(
                 election_id=election_id,
@@ -194,6 +204,7 @@ def terms(contracts: list[ContractRounds]) -> list[TermFigure]:
                 assessments=len(statuses),
                 addressed=addressed,
                 addressed_percent=round(100 * addressed / len(statuses), 1) if statuses else 0.0,
+                years=years,
             )
         )
     return sorted(figures, key=lambda t: -t.election_id)
