@@ -266,6 +266,8 @@ async def publish(
                 day=i18n.format_date(round_.period_end),
             )
         )
+    if not await priorities(session=session, contract_id=round_.contract_id):
+        raise Conflict(_("The contract in force has no priorities: there is nothing to publish."))
     missing = await unassessed(session=session, round_=round_)
     if missing:
         names = "; ".join(f"{p.position}. {p.title}" for p in missing)

@@ -60,7 +60,8 @@ def _shot(page: Page, screenshot: Screenshot, name: str) -> None:
 
 def durres_contract(server: LiveServer) -> tuple[int, list[int], int, int]:
     """A Durrës 2022 contract in force (the demo's, or one written here): its id, its priority
-    ids, the forum and question the first priority came from."""
+    ids, and a priority that came from a citizens' question (0 if none) with that question's
+    event."""
     engine = create_engine(f"sqlite:///{server.log.parent / 'e2e.db'}")
     with Session(engine) as s:
         durres = s.scalars(select(Municipality).where(col(Municipality.slug) == "durres")).one()
@@ -133,10 +134,10 @@ def durres_contract(server: LiveServer) -> tuple[int, list[int], int, int]:
                 .order_by(col(ContractPriority.position))
             )
         )
-        linked = s.scalars(
-            select(PriorityQuestion.question_id).where(  # type: ignore[call-overload]
-                col(PriorityQuestion.priority_id).in_(priority_ids)
-            )
+        linked = s.execute(
+            select(PriorityQuestion.priority_id, Question.event_id)  # type: ignore[call-overload]
+            .join(Question, col(Question.id) == PriorityQuestion.question_id)
+            .where(col(PriorityQuestion.priority_id).in_(priority_ids))
         ).first()
         taken = s.scalars(
             select(MonitoringRound.label).where(  # type: ignore[call-overload]
@@ -146,7 +147,9 @@ def durres_contract(server: LiveServer) -> tuple[int, list[int], int, int]:
         contract_id = contract.id or 0
     engine.dispose()
     assert "Viti 1 (prova)" not in taken, "the e2e database is fresh for each run"
-    return contract_id, priority_ids, forum_id, int(linked or 0)
+    # the priority that came from a citizens' question, and that question's event
+    source = (int(linked[0]), int(linked[1])) if linked else (0, forum_id)
+    return contract_id, priority_ids, source[1], source[0]
 
 
 def round_url_of(page: Page) -> str:
@@ -165,7 +168,7 @@ def _assess(page: Page, priority_id: int, status: str, evidence: str, url: str =
 def test_a_year_one_round_from_the_laptop_to_the_phone(
     new_page: NewPage, server: LiveServer, screenshot: Screenshot, watch: Watch
 ) -> None:
-    contract_id, priority_ids, forum_id, question_id = durres_contract(server)
+    contract_id, priority_ids, forum_id, sourced = durres_contract(server)
     first, second, third = priority_ids[:3]
     laptop = new_page(**{**LAPTOP, "viewport": {"width": 1366, "height": 900}})
     sign_in(laptop, server)
@@ -216,13 +219,13 @@ def test_a_year_one_round_from_the_laptop_to_the_phone(
             "Linja Durrës–Sukth nis në qershor 2023."
         )
         has_no_horizontal_scroll(phone, 360)
-        source = section.locator(f"#priority-{first} details.mon-sources")
-        if question_id:
+        source = section.locator(f"#priority-{sourced} details.mon-sources")
+        if sourced:
             source.locator("summary").click()
             link = source.locator(f"a[href='/events/{forum_id}#question-list']")
             expect(link).to_be_visible()
         _shot(phone, screenshot, f"monitoring-municipality-phone-{lang}")
-        if question_id and lang == "sq":
+        if sourced and lang == "sq":
             source.locator(f"a[href='/events/{forum_id}#question-list']").click()
             expect(phone).to_have_url(server.url(f"/events/{forum_id}#question-list"))
 
