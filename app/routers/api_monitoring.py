@@ -27,7 +27,7 @@ from app.models.monitoring import (
     RoundCreate,
     RoundPublic,
 )
-from app.services import monitoring, monitoring_figures, monitoring_views
+from app.services import monitoring, monitoring_figures, monitoring_meetings, monitoring_views
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 CACHE = {"Cache-Control": "public, max-age=60"}
@@ -153,7 +153,7 @@ async def link_event(
 ) -> RoundPublic:
     """Links a community meeting of the contract's municipality (held or scheduled) to the round;
     any other event → 422."""
-    await monitoring.link_event(
+    await monitoring_meetings.link_event(
         session=session, actor=principal.user, round_id=round_id, event_id=event_id
     )
     await session.commit()
@@ -165,7 +165,7 @@ async def unlink_event(
     round_id: Id, event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Takes a community meeting off the round."""
-    await monitoring.unlink_event(
+    await monitoring_meetings.unlink_event(
         session=session, actor=principal.user, round_id=round_id, event_id=event_id
     )
     await session.commit()

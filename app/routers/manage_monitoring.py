@@ -30,7 +30,7 @@ from app.models import (
 from app.models.monitoring import AssessmentInput, CorrectionInput, ReplyInput, RoundCreate
 from app.pages.monitoring import reason_names, status_names
 from app.routers.forms import form_values, parse_input, see_other
-from app.services import contract_access, monitoring, monitoring_views
+from app.services import contract_access, monitoring, monitoring_meetings, monitoring_views
 from app.services.access import is_admin
 from app.services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from app.templating import render
@@ -328,7 +328,7 @@ async def link_event(
         event_id = values.get("event_id")
         if not event_id or not str(event_id).isdigit():
             raise InvalidInput({"event_id": _("Choose a community meeting from the list.")})
-        await monitoring.link_event(
+        await monitoring_meetings.link_event(
             session=session, actor=principal.user, round_id=round_id, event_id=int(event_id)
         )
 
@@ -340,7 +340,7 @@ async def unlink_event(
     request: Request, round_id: Id, event_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     async def action(values: dict[str, Any]) -> None:
-        await monitoring.unlink_event(
+        await monitoring_meetings.unlink_event(
             session=session, actor=principal.user, round_id=round_id, event_id=event_id
         )
 

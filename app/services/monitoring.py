@@ -9,7 +9,8 @@ the others); it is one-way. After it, an assessment changes only by a correction
 (PUT → 409), kept with its before and after. The municipality's reply may be recorded any time.
 
 Every write checks the actor writes the contract (403, services/contract_access.py), is audited
-and leaves the commit to the caller. Reads: monitoring_views.py; sums: monitoring_figures.py.
+and leaves the commit to the caller. Meetings: monitoring_meetings.py; reads: monitoring_views.py;
+sums: monitoring_figures.py.
 """
 
 from datetime import date, datetime
@@ -27,13 +28,9 @@ from app.models import (
     ContractPriority,
     ContractStatus,
     ContractVersion,
-    Event,
-    EventKind,
-    EventStatus,
     MonitoringRound,
     PriorityAssessment,
     PriorityPoint,
-    RoundEvent,
     RoundStatus,
     SocialContract,
     User,
@@ -372,52 +369,3 @@ async def reply(
         details={"round_id": round_id, "priority_id": priority_id, **data.model_dump(mode="json")},
     )
     return assessment
-
-
-# --- the citizens' voice: community meetings held for the round ------------------------------
-
-
-async def link_event(
-    *, session: AsyncSession, actor: User, round_id: int, event_id: int
-) -> RoundEvent:
-    """Links a community meeting of the contract's municipality to the round (422 otherwise)."""
-    _round, contract = await writable_round(session=session, actor=actor, round_id=round_id)
-    event = await session.get(Event, event_id)
-    if (
-        event is None
-        or event.kind != EventKind.community_meeting
-        or event.municipality_id != contract.municipality_id
-        or event.status in (EventStatus.draft, EventStatus.cancelled)
-    ):
-        raise InvalidInput(
-            {"event_id": _("Choose a community meeting of this municipality that took place.")}
-        )
-    link = await session.get(RoundEvent, (round_id, event_id))
-    if link is None:
-        link = RoundEvent(round_id=round_id, event_id=event_id)
-        session.add(link)
-        await session.flush()
-        audit.record(
-            session=session,
-            user=actor,
-            action="monitoring_round.link_event",
-            entity_id=round_id,
-            details={"event_id": event_id},
-        )
-    return link
-
-
-async def unlink_event(*, session: AsyncSession, actor: User, round_id: int, event_id: int) -> None:
-    """Takes a community meeting off the round (nothing happens if it was not on it)."""
-    await writable_round(session=session, actor=actor, round_id=round_id)
-    link = await session.get(RoundEvent, (round_id, event_id))
-    if link is not None:
-        await session.delete(link)
-        await session.flush()
-        audit.record(
-            session=session,
-            user=actor,
-            action="monitoring_round.unlink_event",
-            entity_id=round_id,
-            details={"event_id": event_id},
-        )
