@@ -23,6 +23,7 @@ from app.routers import (
     api_attendance,
     api_commitments,
     api_contracts,
+    api_monitoring,
     api_portal,
     api_questions,
     api_scheduling,
@@ -39,11 +40,13 @@ from app.routers import (
     manage_contracts,
     manage_elections,
     manage_events,
+    manage_monitoring,
     manage_outbox,
     manage_parties,
     manage_portal,
     manage_signatures,
     moderation,
+    monitoring,
     municipalities,
     pages,
     portal,
@@ -169,6 +172,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mail,
         manage_outbox,
         portal_invitations,
+        api_monitoring,
+        monitoring,
+        manage_monitoring,
     ):
         app.include_router(module.router)
     add_error_handlers(app)

@@ -214,6 +214,39 @@ ROUTES: dict[tuple[str, str], Access] = {
     # the contract is a field of the form (a body the upload limit covers): checked inside
     ("POST", "/manage/contract-signatures"): "signed_in",
     ("POST", "/manage/contract-signatures/{signature_id}/document"): "scoped",
+    # yearly monitoring (issue 13): {contract_id} is a contract in force of the organizer's
+    # organization, {round_id} a published round of it, {priority_id} one of its priorities
+    ("POST", "/api/v1/social-contracts/{contract_id}/rounds"): "scoped",
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}"): "scoped",
+    ("POST", "/api/v1/monitoring-rounds/{round_id}/publish"): "scoped",
+    (
+        "POST",
+        "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/corrections",
+    ): "scoped",
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/reply"): "scoped",
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "scoped",
+    ("DELETE", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "scoped",
+    ("GET", "/api/v1/monitoring-rounds/{round_id}"): "public",
+    ("GET", "/api/v1/monitoring"): "public",
+    ("GET", "/api/v1/monitoring/assessments.json"): "public",
+    ("GET", "/api/v1/monitoring/assessments.csv"): "public",
+    ("GET", "/monitoring"): "public",
+    ("GET", "/monitoring/unaddressed"): "public",
+    ("GET", "/monitoring/rounds/{round_id}"): "public",
+    ("GET", "/monitoring/rounds/{round_id}/print"): "public",
+    ("GET", "/manage/monitoring"): "signed_in",
+    ("GET", "/manage/monitoring/contracts/{contract_id}"): "scoped",
+    ("POST", "/manage/monitoring/contracts/{contract_id}/rounds"): "scoped",
+    ("GET", "/manage/monitoring/rounds/{round_id}"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}"): "scoped",
+    (
+        "POST",
+        "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/corrections",
+    ): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/assessments/{priority_id}/reply"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/publish"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/events"): "scoped",
+    ("POST", "/manage/monitoring/rounds/{round_id}/events/{event_id}/remove"): "scoped",
 }
 
 # the routes whose {token} is a candidate's portal link (not a ticket's)
@@ -257,6 +290,25 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "signed_on": "2026-11-20",
         "status": "signed",
     },
+    ("POST", "/api/v1/social-contracts/{contract_id}/rounds"): {
+        "label": "Viti i matricës",
+        "period_start": "2020-09-01",
+        "period_end": "2021-08-31",
+    },
+    # the matrix's round is published: this valid body gets the 409 of that rule
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}"): {
+        "status": "not_addressed",
+        "evidence": "Asgjë nuk u bë.",
+    },
+    ("POST", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/corrections"): {
+        "status": "not_addressed",
+        "evidence": "Asgjë nuk u bë.",
+        "reason": "Rishikim i matricës.",
+    },
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/assessments/{priority_id}/reply"): {
+        "text": "Bashkia përgjigjet.",
+        "replied_on": "2021-09-15",
+    },
 }
 
 # Another organization's draft (issue 10, item 3): every route of an event (or of a question to
@@ -268,6 +320,10 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
 DraftAccess = Literal["organizers", "nobody"]
 
 DRAFT_ROUTES: dict[tuple[str, str], DraftAccess] = {
+    # a community meeting linked to a monitoring round (issue 13)
+    ("PUT", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "organizers",
+    ("DELETE", "/api/v1/monitoring-rounds/{round_id}/events/{event_id}"): "organizers",
+    ("POST", "/manage/monitoring/rounds/{round_id}/events/{event_id}/remove"): "organizers",
     ("GET", "/api/v1/events/{event_id}"): "organizers",
     ("PATCH", "/api/v1/events/{event_id}"): "organizers",
     ("PATCH", "/api/v1/events/{event_id}/candidates/{candidate_id}"): "organizers",

@@ -97,6 +97,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
     portal_token, portal_commitment_id = await _portal(db, world, event_id, election_id)
     commitment_id = await _confirmed_commitment(db, event_id, candidate_id)
     contract = await _signed_contract(app, db, world, election_id, event_id)
+    round_id = await _monitoring_round(db, contract["contract_id"], contract["priority_id"])
     values = {
         "token_id": str(token_id),
         "event_id": str(event_id),
@@ -112,6 +113,7 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
         "commitment_id": str(commitment_id),
         **{name: str(value) for name, value in contract.items()},
         "number": "1",
+        "round_id": str(round_id),
         "unsubscribe_token": _unsubscribe_token(),
         "message_id": str(await _failed_message(db)),
         "answer": "confirm",
@@ -131,8 +133,8 @@ async def make_clients(app, world: World, db) -> Clients:  # type: ignore[no-unt
 async def _signed_contract(
     app, db, world: World, election_id: int, event_id: int
 ) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """A contract of the organizer's organization, open for signature, with a priority and its
-    version 1 signed by a second candidate (frozen), whose scanned page is stored."""
+    """A contract of the organizer's organization, in force, with a priority and its version 1
+    signed by a second candidate (frozen), whose scanned page is stored."""
     from datetime import date
 
     from app.models import (
@@ -162,7 +164,7 @@ async def _signed_contract(
             title="Kontrata Sociale e matricës",
             term_start=date(2040, 6, 1),
             term_end=date(2044, 5, 31),
-            status=ContractStatus.open_for_signature,
+            status=ContractStatus.in_force,
         )
         session.add_all([signer, contract])
         await session.flush()
@@ -196,6 +198,35 @@ async def _signed_contract(
         "priority_id": priority.id or 0,
         "signature_id": signature.id or 0,
     }
+
+
+async def _monitoring_round(db, contract_id: int, priority_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A published round of the matrix's contract in which its one priority is assessed."""
+    from datetime import date
+
+    from app.models import MonitoringRound, PriorityAssessment, RoundStatus, utcnow
+
+    async with db.write() as session:
+        round_ = MonitoringRound(
+            contract_id=contract_id,
+            label="Viti 1",
+            period_start=date(2019, 9, 1),
+            period_end=date(2020, 8, 31),
+            status=RoundStatus.published,
+            published_at=utcnow(),
+        )
+        session.add(round_)
+        await session.flush()
+        session.add(
+            PriorityAssessment(
+                round_id=round_.id or 0,
+                priority_id=priority_id,
+                status="not_addressed",
+                evidence="Asgjë nuk u bë.",
+            )
+        )
+        await session.commit()
+    return round_.id or 0
 
 
 async def _party(db) -> int:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from app.demo.data import (
     past_events,
     upcoming_events,
 )
+from app.demo.monitoring import add_demo_monitoring
 from app.demo.portal import DEMO_PORTAL_CANDIDATE, add_demo_portal_link
 from app.models import (
     Candidate,
@@ -225,6 +226,8 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
     await add_demo_portal_link(
         session=session, candidate_id=_id(candidates[(PAST, DEMO_PORTAL_CANDIDATE)].id)
     )
+    # the yearly monitoring: after the social contracts, whose 2022 ones it gives a round
+    await add_demo_monitoring(session=session)
     await session.flush()
     return DemoSummary(
         municipalities=len(municipalities),

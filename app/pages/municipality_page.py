@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Municipality
 from app.pages.event_list import events_url
+from app.pages.monitoring import municipality_monitoring
 from app.services import contract_lists, events
 from app.services.events import EventFilters
 
@@ -34,6 +35,7 @@ async def municipality_context(
         "upcoming_url": events_url(upcoming_filters),
         "past_url": events_url(past_filters),
         **await contract_context(session=session, municipality=municipality),
+        **await municipality_monitoring(session=session, municipality=municipality),
     }
 
 
