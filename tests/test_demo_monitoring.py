@@ -73,7 +73,8 @@ async def test_the_2022_contracts_get_their_first_year(db: Database) -> None:
             statuses = await monitoring_views.latest_statuses(
                 session=session, contract_id=contract.id or 0
             )
-            assert statuses and None not in statuses.values()
+            assert statuses
+            assert None not in statuses.values()
             assert {s.value for s in statuses.values() if s} >= {
                 "fully_addressed",
                 "partially_addressed",
