@@ -304,3 +304,34 @@ async def test_what_the_contract_answer_gains(
     ]
     assert [r.label for r in monitoring_views.summaries(public)] == ["Viti 1"]
     assert [r.label for r in every] == ["Viti 1", "Viti 2"]
+
+
+async def test_the_contract_answer_carries_the_latest_statuses_and_rounds(
+    organizer: Browser, monitored: Monitored
+) -> None:
+    """GET /api/v1/social-contracts/{id}: each priority's `latest_status` and the `rounds` —
+    published ones for the public, the draft too for the contract's organization."""
+    url = f"/api/v1/social-contracts/{monitored.contract_id}"
+    before = (await organizer.get(url)).json()
+    assert [p["latest_status"] for p in before["priorities"]] == [None, None, None]
+    assert before["rounds"] == []
+    await _round(
+        organizer, monitored, label="Viti 2", period_start="2020-09-01", period_end="2021-08-31"
+    )
+    await _published(
+        organizer, monitored, ["fully_addressed", "partially_addressed", "not_addressed"]
+    )
+    answer = (await organizer.get(url)).json()
+    assert [p["latest_status"] for p in answer["priorities"]] == [
+        "fully_addressed",
+        "partially_addressed",
+        "not_addressed",
+    ]
+    assert [(r["label"], r["status"]) for r in answer["rounds"]] == [
+        ("Viti 1", "published"),
+        ("Viti 2", "draft"),
+    ]
+    organizer.headers.pop("Authorization")
+    public = (await organizer.get(url)).json()
+    assert [(r["label"], r["status"]) for r in public["rounds"]] == [("Viti 1", "published")]
+    assert public["rounds"][0]["period_start"] == "2019-09-01"

@@ -387,6 +387,8 @@ class ContractPriorityPublic(SQLModel):
     points: list[str]
     commitment_ids: list[int]
     question_ids: list[int]
+    # its status in the latest published monitoring round; null before any (issue 13)
+    latest_status: AssessmentStatus | None = None
 
 
 class ContractSignatureCreate(Input):
@@ -413,6 +415,16 @@ class ContractSignaturePublic(SQLModel):
     document_url: str | None  # the link given, or where the uploaded scan is served
 
 
+class RoundSummary(SQLModel):
+    """A round as the contract's answer lists it."""
+
+    id: int
+    label: str
+    status: RoundStatus
+    period_start: date
+    period_end: date
+
+
 class SocialContractPublic(SQLModel):
     """A contract in its current version (the one presented), with its signatures of every
     version (`version` says which) and its priorities."""
@@ -435,6 +447,7 @@ class SocialContractPublic(SQLModel):
     adoption_url: str | None
     signatures: list[ContractSignaturePublic]
     priorities: list[ContractPriorityPublic]
+    rounds: list[RoundSummary] = []
 
 
 class SocialContractSummary(SQLModel):

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 from sqlmodel import SQLModel
 
 from app.models.base import Id, Input
-from app.models.contracts import AssessmentStatus, RoundStatus
+from app.models.contracts import AssessmentStatus, RoundSummary
 
 
 def _web_address(value: str | None) -> str | None:
@@ -64,16 +64,6 @@ class RoundEventInput(Input):
     """A community meeting held for the round."""
 
     event_id: Id
-
-
-class RoundSummary(SQLModel):
-    """A round as the contract's answer lists it."""
-
-    id: int
-    label: str
-    status: RoundStatus
-    period_start: date
-    period_end: date
 
 
 class CorrectionPublic(SQLModel):

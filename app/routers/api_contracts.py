@@ -23,7 +23,7 @@ from app.api_answers import (
     answers,
 )
 from app.deps import CurrentPrincipal, MaybePrincipal, SessionDep, SettingsDep
-from app.models import Id
+from app.models import AssessmentStatus, Id, MonitoringRound
 from app.models.contracts import (
     ContractPriorityCreate,
     ContractPriorityPublic,
@@ -36,14 +36,19 @@ from app.models.contracts import (
     SocialContractUpdate,
 )
 from app.services import (
+    contract_access,
     contract_priorities,
     contract_signatures,
     contract_versions,
     contracts,
     documents,
+    monitoring_views,
 )
 from app.services.contract_versions import ContractView, PriorityView
 from app.services.documents import Upload
+
+# each priority's status in the latest published round, and the contract's rounds
+Monitoring = tuple[dict[int, AssessmentStatus | None], list[MonitoringRound]]
 
 router = APIRouter(prefix="/api/v1", tags=["social contracts"])
 SIGNED_IN_ACTION = answers(401, 403, 404, 409, 422)  # no body
@@ -51,7 +56,9 @@ UPLOAD = answers(400, 401, 403, 404, 409, 413, 422)
 DOWNLOAD = answers(401, 404, 422)
 
 
-def priority_public(item: PriorityView) -> ContractPriorityPublic:
+def priority_public(
+    item: PriorityView, latest_status: AssessmentStatus | None = None
+) -> ContractPriorityPublic:
     p = item.priority
     return ContractPriorityPublic(
         id=p.id or 0,
@@ -63,11 +70,16 @@ def priority_public(item: PriorityView) -> ContractPriorityPublic:
         points=[point.text for point in item.points],
         commitment_ids=item.commitment_ids,
         question_ids=item.question_ids,
+        latest_status=latest_status,
     )
 
 
-def contract_public(view: ContractView) -> SocialContractPublic:
+def contract_public(
+    view: ContractView, monitoring: Monitoring | None = None
+) -> SocialContractPublic:
+    """The contract's answer; `monitoring` adds each priority's latest status and the rounds."""
     c = view.contract
+    statuses, rounds = monitoring or ({}, [])
     return SocialContractPublic(
         id=c.id or 0,
         municipality_id=c.municipality_id,
@@ -84,7 +96,8 @@ def contract_public(view: ContractView) -> SocialContractPublic:
         adopted_on=c.adopted_on,
         adoption_url=c.adoption_url,
         signatures=[contract_signatures.public(s, n) for s, n in view.signatures],
-        priorities=[priority_public(p) for p in view.priorities],
+        priorities=[priority_public(p, statuses.get(p.priority.id or 0)) for p in view.priorities],
+        rounds=monitoring_views.summaries(rounds),
     )
 
 
@@ -136,7 +149,15 @@ async def get_contract(
     contract = await contract_versions.visible(
         session=session, contract_id=contract_id, viewer=viewer
     )
-    return contract_public(await contract_versions.view(session=session, contract=contract))
+    view = await contract_versions.view(session=session, contract=contract)
+    assert contract.id is not None
+    statuses = await monitoring_views.latest_statuses(session=session, contract_id=contract.id)
+    rounds = await monitoring_views.rounds_of(
+        session=session,
+        contract_id=contract.id,
+        drafts=contract_access.can_write(viewer, view.organization_ids),
+    )
+    return contract_public(view, (statuses, rounds))
 
 
 @router.patch(

@@ -34,6 +34,7 @@ from app.models import (
     SocialContract,
     User,
 )
+from app.models.contracts import RoundSummary
 from app.models.events import PUBLIC_EVENT_STATUSES
 from app.models.monitoring import (
     AssessmentPublic,
@@ -42,7 +43,6 @@ from app.models.monitoring import (
     OpenAssessment,
     ReplyPublic,
     RoundPublic,
-    RoundSummary,
 )
 from app.services import contract_access
 from app.services.errors import NotFound
