@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,13 +169,10 @@ def mail_server() -> Iterator[SmtpServer]:
     smtp.stop()
 
 
-@pytest.fixture(scope="session")
-def server(
-    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, mail_server: SmtpServer
-) -> Iterator[LiveServer]:
-    """`pop-forums serve` on a free port, over a freshly migrated and seeded SQLite file,
-    sending its e-mail to `mail_server`."""
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def live_server(tmp: Path, mail_server: SmtpServer) -> Iterator[LiveServer]:
+    """`pop-forums serve` on a free port, over a freshly migrated and seeded SQLite file in
+    `tmp`, sending its e-mail to `mail_server`."""
     database = tmp / "e2e.db"
     port = _free_port()
     base_url = f"http://{HOST}:{port}"
@@ -216,6 +214,15 @@ def server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, mail_server: SmtpServer
+) -> Iterator[LiveServer]:
+    """The server the browser tests share (a test that changes the demo data has its own)."""
+    with live_server(tmp_path_factory.mktemp("e2e"), mail_server) as live:
+        yield live
 
 
 @pytest.fixture(scope="package")

@@ -4,20 +4,22 @@ signature, two candidates' answers recorded (one declined with a reason, one sig
 scanned page uploaded), the winner marked elected, and the contract in force.
 
 The demo holds a finished Durrës 2022 contract; the test first removes it (and unmarks the
-winner) straight in the server's SQLite file, and adds a community meeting of January 2022 with
-two citizens' questions (events of no election count for the election that follows them).
+winner) straight in the SQLite file of a server of its own (the other browser tests read that
+contract), and adds a community meeting of January 2022 with two citizens' questions (events of
+no election count for the election that follows them).
 """
 
 import re
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveServer, NewPage
+from tests.e2e.conftest import LiveServer, NewPage, SmtpServer, live_server
 from tests.e2e.test_foundation import sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +56,15 @@ CHILD_TABLES = [  # what refers to a contract, in the order it can be deleted
     "DELETE FROM contract_organization WHERE contract_id = ?",
     "DELETE FROM social_contract WHERE id = ?",
 ]
+
+
+@pytest.fixture(scope="module")
+def server(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory, mail_server: SmtpServer
+) -> Iterator[LiveServer]:
+    """A server of this module's own: it removes the demo's Durrës contract."""
+    with live_server(tmp_path_factory.mktemp("e2e-drafting"), mail_server) as live:
+        yield live
 
 
 def _now() -> str:
