@@ -25,6 +25,7 @@ from app.demo.data import (
     upcoming_events,
 )
 from app.demo.monitoring import add_demo_monitoring
+from app.demo.monitoring_data import CONTRACTS_2019
 from app.demo.portal import DEMO_PORTAL_CANDIDATE, add_demo_portal_link
 from app.models import (
     Candidate,
@@ -61,6 +62,9 @@ class DemoSummary:
     upcoming_events: int
     commitments: int = 0
     contracts: int = 0
+    # the monitoring's: the 2019 term's contracts (their election and mayors) and every round
+    monitored_contracts: int = 0
+    rounds: int = 0
 
     def describe(self) -> str:
         events = self.past_events + self.upcoming_events
@@ -72,7 +76,9 @@ class DemoSummary:
                 f"{self.candidates} candidates",
                 f"  {events} events ({self.past_events} past, {self.upcoming_events} upcoming)",
                 f"  {self.commitments} commitments made at the 2022 forums",
-                f"  {self.contracts} social contracts in force (2022)",
+                f"  {self.contracts} social contracts in force (2022), "
+                f"{self.monitored_contracts} of the 2019–2023 term",
+                f"  {self.rounds} published monitoring rounds",
             ]
         )
 
@@ -227,18 +233,23 @@ async def seed(*, session: AsyncSession, today: date | None = None) -> DemoSumma
         session=session, candidate_id=_id(candidates[(PAST, DEMO_PORTAL_CANDIDATE)].id)
     )
     # the yearly monitoring: after the social contracts, whose 2022 ones it gives a round
-    await add_demo_monitoring(session=session)
+    rounds = await add_demo_monitoring(session=session)
     await session.flush()
+    # and the community meetings the contracts and the monitoring add, all past
+    events = await session.scalar(select(func.count()).select_from(Event)) or 0
+    monitored = len(CONTRACTS_2019)
     return DemoSummary(
         municipalities=len(municipalities),
         organizations=len(organizations),
-        elections=len(elections),
+        elections=len(elections) + 1,  # and the 2019 local elections, the monitoring's
         parties=len(parties),
-        candidates=len(candidates),
-        past_events=len(past),
+        candidates=len(candidates) + monitored,  # and the 2019 mayors
+        past_events=events - len(upcoming),
         upcoming_events=len(upcoming),
         commitments=made,
         contracts=contracts,
+        monitored_contracts=monitored,
+        rounds=rounds,
     )
 
 
