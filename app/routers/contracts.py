@@ -9,9 +9,10 @@ from fastapi.responses import Response
 
 from app import i18n
 from app.deps import SessionDep, get_principal
-from app.models import ContractStatus, Id, SocialContract, utcnow
-from app.services import contract_access, contract_lists, contract_views
+from app.models import ContractStatus, Id, utcnow
+from app.services import contract_lists, contract_versions, contract_views
 from app.services.contract_views import ContractPage
+from app.services.errors import NotFound
 from app.templating import render
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -23,14 +24,14 @@ async def _page(
 ) -> ContractPage:
     """The contract's page for this visitor, or 404 (unknown, a draft they may not see, or no
     such version)."""
-    contract = await session.get(SocialContract, contract_id)
-    if contract is None:
-        raise HTTPException(status_code=404)
     principal = getattr(request.state, "principal", None)
     user = principal.user if principal else None
-    organizations = await contract_access.organization_ids(session=session, contract_id=contract_id)
-    if not contract_access.is_visible(contract, user, organizations):
-        raise HTTPException(status_code=404)
+    try:
+        contract = await contract_versions.visible(
+            session=session, contract_id=contract_id, viewer=user
+        )
+    except NotFound:
+        raise HTTPException(status_code=404) from None
     page = await contract_views.contract_page(
         session=session, contract=contract, version_number=number
     )

@@ -2,6 +2,7 @@
 its priorities with their points and sources, and its signatures; which contracts a viewer sees
 (a draft only its writers: services/contract_access.py)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -80,19 +81,11 @@ async def priorities_of(*, session: AsyncSession, version_id: int) -> list[Prior
             )
         ).scalars()
     )
-    ids = [p.id for p in priorities]
-    points: dict[int, list[PriorityPoint]] = {i: [] for i in ids if i is not None}
-    commitments: dict[int, list[int]] = {i: [] for i in points}
-    questions: dict[int, list[int]] = {i: [] for i in points}
+    ids = [p.id or 0 for p in priorities]
+    points = await points_of(session=session, priority_ids=ids)
+    commitments: dict[int, list[int]] = {i: [] for i in ids}
+    questions: dict[int, list[int]] = {i: [] for i in ids}
     if ids:
-        for point in (
-            await session.execute(
-                select(PriorityPoint)
-                .where(col(PriorityPoint.priority_id).in_(ids))
-                .order_by(col(PriorityPoint.number))
-            )
-        ).scalars():
-            points[point.priority_id].append(point)
         for pid, cid in await session.execute(
             select(PriorityCommitment.priority_id, PriorityCommitment.commitment_id)  # type: ignore[call-overload]
             .where(col(PriorityCommitment.priority_id).in_(ids))
@@ -109,6 +102,22 @@ async def priorities_of(*, session: AsyncSession, version_id: int) -> list[Prior
         PriorityView(p, points[p.id or 0], commitments[p.id or 0], questions[p.id or 0])
         for p in priorities
     ]
+
+
+async def points_of(
+    *, session: AsyncSession, priority_ids: list[int]
+) -> defaultdict[int, list[PriorityPoint]]:
+    """The numbered points of these priorities, in their order, by priority."""
+    points: defaultdict[int, list[PriorityPoint]] = defaultdict(list)
+    if priority_ids:
+        statement = (
+            select(PriorityPoint)
+            .where(col(PriorityPoint.priority_id).in_(priority_ids))
+            .order_by(col(PriorityPoint.number))
+        )
+        for point in (await session.execute(statement)).scalars():
+            points[point.priority_id].append(point)
+    return points
 
 
 async def view(*, session: AsyncSession, contract: SocialContract) -> ContractView:

@@ -36,6 +36,7 @@ from app.models import (
     Topic,
 )
 from app.models.events import PUBLIC_EVENT_STATUSES
+from app.services.contract_versions import points_of, versions_of
 from app.services.questions import PUBLIC
 
 
@@ -169,15 +170,6 @@ class ContractPage:
         )
 
 
-async def _versions(session: AsyncSession, contract_id: int) -> list[ContractVersion]:
-    statement = (
-        select(ContractVersion)
-        .where(col(ContractVersion.contract_id) == contract_id)
-        .order_by(col(ContractVersion.number).desc())
-    )
-    return list((await session.execute(statement)).scalars())
-
-
 async def _priorities(session: AsyncSession, version_id: int) -> list[PriorityView]:
     """The version's priorities in order, each with its points and its public sources."""
     rows = await session.execute(
@@ -187,19 +179,11 @@ async def _priorities(session: AsyncSession, version_id: int) -> list[PriorityVi
         .order_by(col(ContractPriority.position), col(ContractPriority.id))
     )
     priorities = [(p, t) for p, t in rows.all()]
-    ids = [p.id for p, _t in priorities]
-    points: dict[int, list[PriorityPoint]] = defaultdict(list)
+    ids = [p.id or 0 for p, _t in priorities]
+    points = await points_of(session=session, priority_ids=ids)
     commitments: dict[int, list[CommitmentSource]] = defaultdict(list)
     questions: dict[int, list[QuestionSource]] = defaultdict(list)
     if ids:
-        for point in (
-            await session.execute(
-                select(PriorityPoint)
-                .where(col(PriorityPoint.priority_id).in_(ids))
-                .order_by(col(PriorityPoint.number))
-            )
-        ).scalars():
-            points[point.priority_id].append(point)
         made = await session.execute(
             select(PriorityCommitment.priority_id, Commitment, Candidate, Party, Event)  # type: ignore[call-overload]
             .join(Commitment, col(Commitment.id) == col(PriorityCommitment.commitment_id))
@@ -297,7 +281,8 @@ async def contract_page(
 ) -> ContractPage | None:
     """The contract with its current version (or the one numbered); None if there is none."""
     assert contract.id is not None
-    versions = await _versions(session, contract.id)
+    versions = await versions_of(session=session, contract_id=contract.id)
+    versions.reverse()  # the newest first
     shown = next(
         (v for v in versions if version_number is None or v.number == version_number), None
     )
