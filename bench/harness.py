@@ -332,3 +332,70 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         ).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in text)])
+
+
+# --- wrk: the load generator that does not saturate before the app ------------------------------
+
+SERVER_CPU, LOAD_CPU = "0", "1"  # the server on one core, wrk on the other
+
+
+def pinned(command: list[str], cpu: str = SERVER_CPU) -> list[str]:
+    """The command run on one core (taskset), so that the server and wrk do not share one."""
+    return ["taskset", "-c", cpu, *command]
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    errors: int
+    transfer_per_request: float  # bytes
+
+
+def _ms(text: str) -> float:
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    for unit in ("us", "ms", "s"):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * units[unit]
+    return float(text)
+
+
+def _bytes(text: str) -> float:
+    units = {"KB": 1024.0, "MB": 1024.0**2, "GB": 1024.0**3, "B": 1.0}
+    for unit in ("KB", "MB", "GB", "B"):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * units[unit]
+    return float(text)
+
+
+def wrk(
+    url: str, connections: int = 50, seconds: float = 8, headers: Sequence[str] = ()
+) -> WrkResult:
+    """`wrk --latency` on its own core against one URL; the figures it prints."""
+    command = [
+        "wrk", "--latency", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s",
+        *(arg for header in headers for arg in ("-H", header)), url,
+    ]  # fmt: skip
+    out = subprocess.run(pinned(command, LOAD_CPU), capture_output=True, text=True, check=True)
+    text = out.stdout
+    percentiles = dict(
+        line.split()[:2] for line in text.splitlines() if line.strip()[:3] in ("50%", "99%")
+    )
+    requests = int(text.split(" requests in ")[0].split()[-1])
+    transfer = next(line for line in text.splitlines() if "Transfer/sec" in line).split()[-1]
+    rps = float(next(line for line in text.splitlines() if "Requests/sec" in line).split()[-1])
+    non_2xx = next((int(line.split()[-1]) for line in text.splitlines() if "Non-2xx" in line), 0)
+    errors = 0
+    for line in text.splitlines():
+        if "Socket errors" in line:
+            errors = sum(int(part.strip(",")) for part in line.split()[3::2])
+    return WrkResult(
+        rps=rps,
+        p50_ms=_ms(percentiles["50%"]),
+        p99_ms=_ms(percentiles["99%"]),
+        non_2xx=non_2xx,
+        errors=errors,
+        transfer_per_request=_bytes(transfer) / rps if rps and requests else 0.0,
+    )

@@ -3,9 +3,14 @@ the message made with its change, delivered once, in the person's language, with
 and a valid .ics; retries with backoff; a sender that dies mid-batch; two senders at once."""
 
 import asyncio
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -15,8 +20,8 @@ from sqlmodel import col
 from app.db import Database
 from app.models import OutboxMessage, OutboxStatus, Registration
 from app.services import mail_sender, outbox
-from tests.conftest import Browser, World, make_settings
-from tests.smtp import SmtpServer, attachments_of, html_of, text_of
+from tests.conftest import TEST_SECRET, Browser, World, make_settings
+from tests.smtp import Inbox, SmtpServer, attachments_of, html_of, text_of
 from tests.test_attendance import make_event
 from tests.test_registration_pages import register
 
@@ -207,6 +212,63 @@ async def test_a_sender_that_dies_between_send_and_mark_is_recognisable_by_its_m
     assert len(set(ids)) == 3  # the one sent twice carries the same Message-ID
     assert ids.count(claimed[0].message_id) == 2
     assert all((m.status, m.attempts) == (OutboxStatus.sent, 2) for m in await messages(db))
+
+
+class KillsTheSender(Inbox):
+    """An SMTP server that takes the first message, then SIGKILLs the sender before answering."""
+
+    pid: int | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+        return answer
+
+
+async def test_a_send_mail_process_killed_with_sigkill_mid_batch_loses_nothing(
+    citizen: Browser,
+    world: World,
+    db: Database,
+    mail_db: Database,
+    smtp: SmtpServer,
+    database_url: str,
+) -> None:
+    """`pop-forums send-mail` killed by SIGKILL once its first message is on the SMTP server:
+    the next pass after the claims expire sends all three, the first again with its Message-ID."""
+    event_id = await make_event(db, world, capacity=None)
+    for i in range(3):
+        await register(citizen, event_id, name=f"Qytetar {i}", email=f"k{i}@example.org")
+    killer = SmtpServer()
+    killer.inbox = KillsTheSender()
+    killer.start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "ENVIRONMENT": "test",
+        "BASE_URL": "http://testserver",
+        "SMTP_URL": killer.url,
+    }
+    try:
+        process = await asyncio.create_subprocess_exec(
+            str(Path(sys.executable).parent / "pop-forums"), "send-mail", "--batch", "10",
+            env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        killer.inbox.pid = process.pid
+        assert await asyncio.wait_for(process.wait(), timeout=60) == -signal.SIGKILL
+    finally:
+        killer.stop()
+    assert len(killer.inbox.messages) == 1
+    # nothing is lost: the three are claimed by the dead sender, none marked sent
+    assert all(m.status == OutboxStatus.sending for m in await messages(db))
+    after = datetime.now(UTC) + mail_sender.claim_duration(10) + timedelta(seconds=1)
+    assert len((await deliver(mail_db, now=after)).sent) == 3
+    again = smtp.inbox.wait_for(3)
+    assert sorted(str(m["To"]) for m in again) == [f"k{i}@example.org" for i in range(3)]
+    # the one that reached the SMTP server before the kill went again, recognisably
+    assert killer.inbox.messages[0]["Message-ID"] in {m["Message-ID"] for m in again}
+    assert all(m.status == OutboxStatus.sent for m in await messages(db))
 
 
 async def test_two_senders_at_once_never_send_the_same_message_twice(
