@@ -428,3 +428,19 @@ async def test_a_contract_opened_after_the_winner_is_marked_is_in_force_at_once(
     opened = (await api.post(f"/api/v1/social-contracts/{contract_id}/open")).json()
     assert opened["status"] == "in_force"
     assert opened["frozen"] is True
+
+
+async def test_a_commitment_a_priority_grew_out_of_is_not_deleted(
+    api: Browser, db, stage: Stage
+) -> None:  # type: ignore[no-untyped-def]
+    """DELETE of a source of a contract's priority → 409 (not a 500 from the foreign key), and
+    the commitment and its link stay; an unlinked one is deleted as before."""
+    src = await _sources(db, stage)
+    await _draft(api, stage, src)
+    refused = await api.delete(f"/api/v1/commitments/{src['forum_commitment']}")
+    assert refused.status_code == 409, refused.text
+    assert "priority" in refused.text
+    async with db.read() as session:
+        assert await session.get(Commitment, src["forum_commitment"]) is not None
+    deleted = await api.delete(f"/api/v1/commitments/{src['later_commitment']}")
+    assert deleted.status_code == 204, deleted.text

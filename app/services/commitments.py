@@ -36,6 +36,7 @@ from app.models import (
     EventStatus,
     InvitationStatus,
     Party,
+    PriorityCommitment,
     Question,
     Topic,
     User,
@@ -215,6 +216,15 @@ async def delete(*, session: AsyncSession, actor: User, commitment_id: int) -> N
     if not deletable(commitment):
         raise Conflict(
             _("The candidate has answered this commitment: correct it instead of deleting it."),
+            field="confirmation",
+        )
+    if await session.scalar(
+        select(PriorityCommitment.priority_id)  # type: ignore[call-overload]
+        .where(col(PriorityCommitment.commitment_id) == commitment_id)
+        .limit(1)
+    ):
+        raise Conflict(
+            _("A social contract's priority grew out of this commitment: correct it instead."),
             field="confirmation",
         )
     audit.record(
