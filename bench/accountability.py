@@ -74,7 +74,7 @@ def main() -> None:
                     ]
                     best = sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
                     rows.append(
-                        [database, path, best.rps, best.rps / hello_rps, best.p50_ms,
+                        [database, path, best.rps, f"{best.rps / hello_rps:.4f}", best.p50_ms,
                          best.p99_ms, round(best.transfer_per_request), best.non_2xx]
                     )  # fmt: skip
                     print(f"{database} {path}: {best.rps:,.0f} req/s", flush=True)
