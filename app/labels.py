@@ -5,6 +5,8 @@ from enum import Enum
 from app.i18n import gettext as _
 from app.models import (
     AgeGroup,
+    AssessmentStatus,
+    ContractStatus,
     ElectionKind,
     EventKind,
     EventStatus,
@@ -16,6 +18,8 @@ from app.models import (
     RegistrationSource,
     RegistrationStatus,
     Role,
+    RoundStatus,
+    SignatureStatus,
 )
 
 
@@ -64,6 +68,16 @@ def label(value: Enum | None) -> str:
         (OutboxStatus.sending, _("Being sent")),
         (OutboxStatus.sent, _("Sent")),
         (OutboxStatus.failed, _("Failed")),
+        (ContractStatus.draft, _("Draft")),
+        (ContractStatus.open_for_signature, _("Open for signature")),
+        (ContractStatus.in_force, _("In force")),
+        (SignatureStatus.signed, _("Signed")),
+        (SignatureStatus.declined, _("Declined")),
+        (RoundStatus.draft, _("Draft")),
+        (RoundStatus.published, _("Published")),
+        (AssessmentStatus.fully_addressed, _("Fully addressed")),
+        (AssessmentStatus.partially_addressed, _("Partially addressed")),
+        (AssessmentStatus.not_addressed, _("Not addressed")),
     ]
     for member, text in labels:
         if type(member) is type(value) and member.value == value.value:

@@ -32,17 +32,6 @@ from app.services.errors import InvalidInput, NotAllowed, ServiceError
 from app.templating import render
 
 
-def status_label(status: ContractStatus | SignatureStatus) -> str:
-    """The translated name of a contract's or a signature's status."""
-    return {
-        ContractStatus.draft: _("Draft"),
-        ContractStatus.open_for_signature: _("Open for signature"),
-        ContractStatus.in_force: _("In force"),
-        SignatureStatus.signed: _("Signed"),
-        SignatureStatus.declined: _("Declined"),
-    }[status]
-
-
 async def writable_contract(session: AsyncSession, user: User, contract_id: int) -> SocialContract:
     """The contract of the path for its writers: 404 if this user may not see it, then 403."""
     try:
@@ -133,8 +122,7 @@ async def drafting_page(
         "candidate_options": [(c.id, f"{c.full_name} ({label(c.office)})") for c in candidates],
         "topic_options": [(t.id, topics.topic_name(t, locale)) for t in all_topics],
         "topic_names": {t.id: topics.topic_name(t, locale) for t in all_topics},
-        "status_options": [(s.value, status_label(s)) for s in SignatureStatus],
-        "status_label": status_label,
+        "status_options": [(s.value, label(s)) for s in SignatureStatus],
         "in_force": contract.status == ContractStatus.in_force,
         "failed": failed,
         "values": values or {},

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app import labels
 from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.models import AssessmentStatus, Election, Municipality, User
@@ -37,11 +38,7 @@ def percent(value: float) -> str:
 
 def status_names() -> dict[str, str]:
     """The network's names of the three statuses, translated."""
-    return {
-        AssessmentStatus.fully_addressed.value: _("Fully addressed"),
-        AssessmentStatus.partially_addressed.value: _("Partially addressed"),
-        AssessmentStatus.not_addressed.value: _("Not addressed"),
-    }
+    return {status.value: labels.label(status) for status in AssessmentStatus}
 
 
 def reason_names() -> dict[str, str]:

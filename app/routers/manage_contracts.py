@@ -28,7 +28,6 @@ from app.pages.contract_drafting import (
     drafting_page,
     lines,
     refusal,
-    status_label,
     writable_contract,
 )
 from app.routers.forms import form_values, parse_input, see_other
@@ -68,7 +67,6 @@ async def contract_list(
         "rows": rows,
         "municipalities": municipalities,
         "elections": election_rows,
-        "status_label": status_label,
     }
     return render(request, "manage/contracts/list.html", context)
 
