@@ -19,6 +19,7 @@ async def _organizer(client: Browser, stage: Stage) -> Browser:
 
 async def test_drafting_flow_without_javascript(  # type: ignore[no-untyped-def]
     client: Browser,
+    neighbour: Browser,
     db,
     stage: Stage,
     settings,  # noqa: F811 (the fixture of tests/test_contracts.py)
@@ -159,6 +160,23 @@ async def test_drafting_flow_without_javascript(  # type: ignore[no-untyped-def]
         "social_contract.open",
         "contract_signature.create",
     } <= actions
+    # another organization's organizer may not record an answer on this contract (the route
+    # is open to every organizer: the contract is a field of the form, checked inside)
+    other = neighbour
+    await other.sign_in(stage.world.other_organizer.email)
+    refused = await other.post(
+        "/manage/contract-signatures",
+        data={
+            "csrf_token": await other.csrf_token("/manage"),
+            "contract_id": str(contract_id),
+            "candidate_id": str(stage.besa.id),
+            "signed_on": "2026-11-21",
+            "status": "signed",
+        },
+    )
+    assert refused.status_code in {403, 404}
+    async with db.read() as s:
+        assert len((await s.execute(select(ContractSignature))).scalars().all()) == 2
     # frozen: the text form refuses, saying to make a new version
     frozen = await browser.post(
         f"/manage/contracts/{contract_id}",
