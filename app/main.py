@@ -16,7 +16,7 @@ from app.deps import refuse_nul, verify_csrf
 from app.errors import add_error_handlers
 from app.limits import BodyLimitMiddleware
 from app.middleware import CachedStaticFiles, HeadAsGetMiddleware, LocaleMiddleware
-from app.pagecache import SharedPages
+from app.pagecache import RecentVersions, SharedPages
 from app.routers import (
     accounts,
     api,
@@ -61,6 +61,7 @@ from app.templating import STATIC_DIR, environment
 from app.voters import VoterCookieMiddleware
 
 _frozen = False
+SHARED_PAGES_BYTES = 16 * 1024 * 1024  # per cache and worker
 # the routes that take an upload (app/routers/api_contracts.py, manage_signatures.py)
 UPLOAD_PREFIXES = ("/api/v1/contract-signatures/", "/manage/contract-signatures")
 
@@ -118,8 +119,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the event page and its live list, shared by every anonymous visitor (app/pagecache.py),
     # keyed by the version of their questions and of the event; the rest may be 5 s old (10 s
     # while rendered anew): rendering less often keeps p99 down (figures in bench/README.md)
-    app.state.event_pages = SharedPages(ttl=5.0, max_entries=64)
-    app.state.question_lists = SharedPages(ttl=5.0, max_entries=64)
+    # (a page of 200 questions weighs ~0.5 MB: README "What one worker needs")
+    app.state.event_pages = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)
+    app.state.question_lists = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)
+    # the live list's "nothing changed" (204) from the version read less than a second ago
+    app.state.question_versions = RecentVersions(seconds=1.0)
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)

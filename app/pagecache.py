@@ -21,6 +21,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from app.gzipjoin import Piece, compressed, gzip_member, stored
+from app.sizedcache import SizedCache
+
 logger = logging.getLogger(__name__)
 
 # unguessable, so no text a visitor writes can open a slot or forge the token's place
@@ -58,7 +61,10 @@ Filler = Callable[[Slot], str]
 
 @dataclass(frozen=True)
 class SharedHtml:
-    """Rendered HTML with holes: `parts[i]`, then slot i, then `parts[i + 1]`..."""
+    """Rendered HTML with holes: `parts[i]`, then slot i, then `parts[i + 1]`...
+
+    Made once per version and served to many: its parts are kept compressed too (app/gzipjoin.py),
+    so a request that accepts gzip compresses only its own token and slots."""
 
     parts: tuple[str, ...]
     slots: tuple[Slot, ...]
@@ -74,23 +80,88 @@ class SharedHtml:
             pieces.append(part)
         return "".join(pieces).replace(CSRF_PLACEHOLDER, csrf_token).encode()
 
+    def personalize_gzip(self, csrf_token: str, fill: Filler | None) -> bytes:
+        """The same page, gzipped: the shared parts as compressed once, the rest per request."""
+        token = stored(csrf_token.encode())
+        if fill is None:
+            return gzip_member([token if p is None else p for p in self._default_gzip])
+        pieces: list[Piece] = []
+        for n, part in enumerate(self._parts_gzip):
+            pieces += (token if p is None else p for p in part)
+            if n < len(self.slots):
+                slot = self.slots[n]
+                value = fill(slot)
+                own = self._defaults_gzip[n] if value is slot.default else _compressed_text(value)
+                pieces += (token if p is None else p for p in own)
+        return gzip_member(pieces)
+
+    @property
+    def weight(self) -> int:
+        """About what it holds, in bytes (what the caches count)."""
+        plain = sum(map(len, self.parts)) + sum(len(s.default) for s in self.slots)
+        packed = sum(len(p.data) for p in self._default_gzip if p is not None)
+        # the text, its bytes, and its pieces compressed (twice, once a voter is served)
+        return 2 * plain + sum(map(len, self._default_pieces)) + 2 * packed
+
     @cached_property
     def _default_pieces(self) -> list[bytes]:
+        return self._default_text().encode().split(CSRF_PLACEHOLDER.encode())
+
+    def _default_text(self) -> str:
         pieces = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             pieces += [slot.default, part]
-        return "".join(pieces).encode().split(CSRF_PLACEHOLDER.encode())
+        return "".join(pieces)
+
+    @cached_property
+    def _default_gzip(self) -> list[Piece | None]:
+        return _split_compressed(self._default_text())
+
+    @cached_property
+    def _parts_gzip(self) -> list[list[Piece | None]]:
+        return [_split_compressed(part) for part in self.parts]
+
+    @cached_property
+    def _defaults_gzip(self) -> list[list[Piece | None]]:
+        return [_compressed_text(slot.default) for slot in self.slots]
+
+
+def _split_compressed(text: str) -> list[Piece | None]:
+    """`text` compressed in pieces between the token's places (None: the token goes there)."""
+    pieces: list[Piece | None] = []
+    for n, chunk in enumerate(text.split(CSRF_PLACEHOLDER)):
+        if n:
+            pieces.append(None)
+        if chunk:
+            pieces.append(compressed(chunk.encode()))
+    return pieces
+
+
+# a voted question's item is the same for everyone who voted for it: compressed once
+_fills: SizedCache[list[Piece | None]] = SizedCache(
+    4 * 1024 * 1024, lambda text, pieces: 2 * len(str(text)) + sum(len(p.data) for p in pieces if p)
+)
+
+
+def _compressed_text(text: str) -> list[Piece | None]:
+    found = _fills.get(text)
+    if found is None:
+        found = _split_compressed(text)
+        _fills.put(text, found)
+    return found
 
 
 class SharedPages:
     """Shared pages by key. A page is fresh for `ttl` seconds; for `ttl` more it is still
     served while one request renders it anew in the background, so that nobody waits for a
     render of a page already at hand. Keys carry the version of what must never be stale (the
-    questions); the `ttl` bounds how old the rest may be. The least used pages go first."""
+    questions); the `ttl` bounds how old the rest may be. They are kept up to `max_bytes` in
+    all (`SharedHtml.weight`); the least used go first."""
 
-    def __init__(self, *, ttl: float, max_entries: int) -> None:
+    def __init__(self, *, ttl: float, max_bytes: int) -> None:
         self.ttl = ttl
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._entries: OrderedDict[Hashable, tuple[float, SharedHtml]] = OrderedDict()
         self._rendering: dict[Hashable, asyncio.Future[None]] = {}
         self._background: set[asyncio.Task[SharedHtml]] = set()
@@ -130,7 +201,7 @@ class SharedPages:
         try:
             page = await render()
         except BaseException:
-            self._entries.pop(key, None)  # what cannot be made again is not served either
+            self._forget(key)  # what cannot be made again is not served either
             raise
         finally:
             del self._rendering[key]
@@ -138,12 +209,18 @@ class SharedPages:
         now = time.monotonic()
         # a busy page changes version with every vote: the old versions go soon
         for old in [k for k, (made, _page) in self._entries.items() if now - made >= 2 * self.ttl]:
-            del self._entries[old]
+            self._forget(old)
+        self._forget(key)
         self._entries[key] = (now, page)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self.bytes += page.weight
+        while self.bytes > self.max_bytes and len(self._entries) > 1:
+            self._forget(next(iter(self._entries)))
         return page
+
+    def _forget(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.bytes -= entry[1].weight
 
     def _background_done(
         self, key: Hashable, done: asyncio.Future[None], task: asyncio.Task[SharedHtml]
@@ -157,3 +234,29 @@ class SharedPages:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.bytes = 0
+
+
+class RecentVersions:
+    """The version of each event's questions as this worker last read it, trusted for
+    `seconds`: a phone that asks every 2 s then sees a change made on any worker within
+    2 + `seconds` s, and most of a room's polls are answered without the database."""
+
+    def __init__(self, *, seconds: float, max_entries: int = 10_000) -> None:
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self._known: dict[int, tuple[float, str]] = {}
+
+    def get(self, event_id: int) -> str | None:
+        known = self._known.get(event_id)
+        if known is None or time.monotonic() - known[0] >= self.seconds:
+            return None
+        return known[1]
+
+    def put(self, event_id: int, version: str) -> None:
+        if len(self._known) >= self.max_entries:
+            self._known.clear()  # thousands of events asked for within seconds: start again
+        self._known[event_id] = (time.monotonic(), version)
+
+    def clear(self) -> None:
+        self._known.clear()

@@ -124,8 +124,20 @@ def shared_response(
     *,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """A shared page made this visitor's: their token, and `fill(slot)` for each slot."""
-    return html_response(request, page.personalize(csrf_token(request), fill), headers=headers)
+    """A shared page made this visitor's: their token, and `fill(slot)` for each slot; gzipped
+    here when the browser takes it (from the parts compressed once, app/gzipjoin.py)."""
+    token = csrf_token(request)
+    if not accepts_gzip(request):
+        return html_response(request, page.personalize(token, fill), headers=headers)
+    response = html_response(request, page.personalize_gzip(token, fill), headers=headers)
+    response.headers["Content-Encoding"] = "gzip"  # the GZipMiddleware leaves it as it is
+    response.headers["Vary"] += ", Accept-Encoding"
+    return response
+
+
+def accepts_gzip(request: Request) -> bool:
+    """As the GZipMiddleware decides it."""
+    return "gzip" in request.headers.get("accept-encoding", "")
 
 
 def html_response(

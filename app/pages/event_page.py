@@ -12,7 +12,6 @@ questions are read only if it asked).
 """
 
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,10 +28,18 @@ from app.db import Database
 from app.models import Event, Question
 from app.models.events import EventStatus
 from app.models.questions import QUESTION_MAX_LENGTH
-from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, Slot, SlotRecorder
+from app.pagecache import (
+    CSRF_PLACEHOLDER,
+    Filler,
+    RecentVersions,
+    SharedHtml,
+    Slot,
+    SlotRecorder,
+)
 from app.security import hash_token
 from app.services import commitments, events, questions, topics
 from app.services.errors import NotFound
+from app.sizedcache import SizedCache
 from app.templating import environment, render, render_fragment, render_shared, shared_response
 
 MY_QUESTIONS_COOKIE = "pf_my_questions"
@@ -99,8 +106,8 @@ async def _mine(
 # An item's HTML depends only on the question's state, the names it shows (candidates, topic),
 # the language, the sort and whether this browser voted; the visitor's CSRF token is put in
 # after. So the 200 items of a busy forum page are rendered once per change, not once per render.
-_ITEM_CACHE_SIZE = 20_000
-_items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+# (an item is ~0.5 KB: 8 MB holds some 16,000 of them, many busy forums' worth)
+_items: SizedCache[str] = SizedCache(8 * 1024 * 1024, lambda _key, html: 2 * len(html) + 200)
 
 
 def question_item_html(
@@ -127,9 +134,7 @@ def question_item_html(
             {"csrf_token": CSRF_PLACEHOLDER, "sort": sort, "locale": locale}
         )
         html = str(macros.question_item(view, {q.id} if voted else set(), answers))  # type: ignore[attr-defined]
-        _items[key] = html
-        if len(_items) > _ITEM_CACHE_SIZE:
-            _items.popitem(last=False)
+        _items.put(key, html)
     return html
 
 
@@ -301,14 +306,22 @@ async def shared_event_page(
     return await _for_this_visitor(request, db, page, event_id, voter, state)
 
 
+def _nothing_new() -> Response:
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
+
 async def shared_live_list(
     request: Request, db: Database, event_id: int, voter: str, sort: str, seen: str
 ) -> Response:
     """204 while the list is as the browser has it (version `seen`), else the fresh list."""
+    versions: RecentVersions = request.app.state.question_versions
+    if versions.get(event_id) == seen:
+        return _nothing_new()
     async with db.snapshot() as connection:
         state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+    versions.put(event_id, state.version)
     if seen == state.version:
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+        return _nothing_new()
 
     async def render_list() -> SharedHtml:
         async with db.read() as session:

@@ -265,7 +265,8 @@ async def _vote(
     take_back: bool,
 ) -> Response:
     limited = await _limit(request, db, settings, voter, "vote")  # first, see ask_question
-    sort = sort_of(str((await request.form()).get("sort") or ""))
+    # the sort rides in the button's address (formaction), or in a form of an older page
+    sort = sort_of(str((await request.form()).get("sort") or request.query_params.get("sort")))
     if limited is not None:
         if not is_htmx(request):
             raise limited  # the error page says how long to wait
