@@ -1,10 +1,13 @@
 """The async engine, sessions and the per-dialect settings that keep writes safe."""
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Executable, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -12,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
 
 from app.config import Settings
 from app.pool import FairAsyncPool
@@ -109,10 +113,69 @@ class Database:
             if self.engine.dialect.name == "sqlite"
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
+        url = make_url(settings.database_url)
+        self._loop_reader = (
+            LoopReader(url.database)
+            if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+            else None
+        )
 
     def snapshot(self) -> AsyncConnection:
         """A connection for single-statement reads (each statement sees committed data)."""
         return self._snapshot_engine.connect()
 
+    async def read_row(self, statement: Executable, params: dict[str, Any]) -> Sequence[Any] | None:
+        """The first row of one read statement, on its own (as `snapshot()`): on SQLite read
+        on the event loop itself when the file is free at once (`LoopReader`), else through
+        the pool."""
+        if self._loop_reader is not None:
+            try:
+                return self._loop_reader.first(statement, params)
+            except OperationalError:  # locked or busy just now: wait for it in the pool
+                pass
+        async with self.snapshot() as connection:
+            return (await connection.execute(statement, params)).first()
+
     async def dispose(self) -> None:
+        if self._loop_reader is not None:
+            self._loop_reader.close()
         await self.engine.dispose()
+
+
+class LoopReader:
+    """SQLite: a read-only connection used on the event loop itself, for the one indexed read
+    each busy page needs per request. Through the async pool a statement costs a thread hop
+    there and back (~5x the statement itself, bench/README.md). It never waits: a file that
+    is locked just now raises OperationalError at once (busy timeout 0), and the caller reads
+    through the pool instead. In WAL mode readers are rarely kept waiting at all."""
+
+    def __init__(self, path: str) -> None:
+        self._engine = create_sync_engine(
+            f"sqlite+pysqlite:///{path}",
+            poolclass=StaticPool,
+            connect_args={"timeout": 0, "check_same_thread": False},
+        )
+        event.listen(self._engine, "connect", _read_only)
+        self._connection: Connection | None = None
+
+    def first(self, statement: Executable, params: dict[str, Any]) -> Sequence[Any] | None:
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        try:
+            return self._connection.execute(statement, params).first()
+        finally:
+            self._connection.rollback()  # ends the read: nothing is held between requests
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self._engine.dispose()
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # each statement on its own, no BEGIN held
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)

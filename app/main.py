@@ -14,6 +14,7 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.deps import refuse_nul, verify_csrf
 from app.errors import add_error_handlers
+from app.fastlane import FastLaneMiddleware
 from app.limits import BodyLimitMiddleware
 from app.middleware import CachedStaticFiles, HeadAsGetMiddleware, LocaleMiddleware
 from app.pagecache import RecentVersions, SharedPages
@@ -127,6 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)
+    # a visitor's event page and live list, without the routing (app/fastlane.py); it gzips
+    # its own answers, so it sits outside the GZipMiddleware
+    app.add_middleware(FastLaneMiddleware)
     # the scanned pages of contract signatures are uploaded up to 10 MB; everything else small
     app.add_middleware(
         BodyLimitMiddleware,

@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app.gzipjoin import Piece, compressed, gzip_member, stored
+from app.gzipjoin import Frame, Piece, compressed, gzip_member, stored
 from app.sizedcache import SizedCache
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,9 @@ class SharedHtml:
 
     def personalize_gzip(self, csrf_token: str, fill: Filler | None) -> bytes:
         """The same page, gzipped: the shared parts as compressed once, the rest per request."""
-        token = stored(csrf_token.encode())
         if fill is None:
-            return gzip_member([token if p is None else p for p in self._default_gzip])
+            return self._default_frame.member(csrf_token.encode())
+        token = stored(csrf_token.encode())
         pieces: list[Piece] = []
         for n, part in enumerate(self._parts_gzip):
             pieces += (token if p is None else p for p in part)
@@ -116,6 +116,10 @@ class SharedHtml:
     @cached_property
     def _default_gzip(self) -> list[Piece | None]:
         return _split_compressed(self._default_text())
+
+    @cached_property
+    def _default_frame(self) -> Frame:
+        return Frame(self._default_gzip)
 
     @cached_property
     def _parts_gzip(self) -> list[list[Piece | None]]:

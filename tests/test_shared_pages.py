@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from app.db import Database
-from app.gzipjoin import compressed, crc32_combine, gzip_member, stored
+from app.gzipjoin import Frame, compressed, crc32_combine, gzip_member, stored
 from app.models import Candidate, Event, utcnow
 from app.pagecache import (
     CSRF_PLACEHOLDER,
@@ -179,13 +180,10 @@ async def test_page_state_reads_the_version_votes_and_asking_in_one_statement(
             session=session, question_id=asked.id or 0, voter="browser-b", voted=True
         )
         await session.commit()
-    async with db.snapshot() as connection:
-        a = await questions.page_state(connection=connection, event_id=event_id, voter="browser-a")
-        b = await questions.page_state(connection=connection, event_id=event_id, voter="browser-b")
-        elsewhere = await questions.page_state(
-            connection=connection, event_id=other, voter="browser-b"
-        )
-        missing = await questions.page_state(connection=connection, event_id=0, voter="x")
+    a = await questions.page_state(db=db, event_id=event_id, voter="browser-a")
+    b = await questions.page_state(db=db, event_id=event_id, voter="browser-b")
+    elsewhere = await questions.page_state(db=db, event_id=other, voter="browser-b")
+    missing = await questions.page_state(db=db, event_id=0, voter="x")
     assert (a.voted, a.asked) == (frozenset(), True)
     assert (b.voted, b.asked) == (frozenset({asked.id}), False)
     assert (elsewhere.voted, elsewhere.asked) == (frozenset(), False)
@@ -197,9 +195,26 @@ async def test_page_state_reads_the_version_votes_and_asking_in_one_statement(
             session=session, question_id=asked.id or 0, voter="browser-b", voted=False
         )
         await session.commit()
-    async with db.snapshot() as connection:
-        after = await questions.page_state(connection=connection, event_id=event_id, voter="b")
+    after = await questions.page_state(db=db, event_id=event_id, voter="b")
     assert after.version != a.version
+
+
+async def test_the_read_on_the_loop_and_the_read_through_the_pool_agree(
+    db: Database, stage: Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite reads page_state on the event loop; when the file is busy, through the pool."""
+    event_id = await add_event(db, stage)
+    on_loop = await questions.page_state(db=db, event_id=event_id, voter="v")
+    reader = db._loop_reader
+    assert (reader is not None) == (db.engine.dialect.name == "sqlite")
+    if reader is not None:
+
+        def busy(*_args: Any) -> None:
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(reader, "first", busy)
+    through_pool = await questions.page_state(db=db, event_id=event_id, voter="v")
+    assert through_pool == on_loop
 
 
 # --- the cache itself ------------------------------------------------------------------------
@@ -243,6 +258,10 @@ def test_crc32_of_a_whole_is_combined_from_its_pieces() -> None:
         assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
     pieces = [stored(b"x" * 70_000), compressed("ç".encode() * 9), stored(b"")]
     assert gzip.decompress(gzip_member(pieces)) == b"x" * 70_000 + "ç".encode() * 9
+    frame = Frame([None, compressed(b"a" * 500), None, None, compressed("ë".encode()), None])
+    for hole in (b"tok", b"", b"other-token" * 7, b"tok"):
+        expected = hole + b"a" * 500 + hole + hole + "ë".encode() + hole
+        assert gzip.decompress(frame.member(hole)) == expected
 
 
 async def test_a_version_is_trusted_for_its_seconds_only() -> None:

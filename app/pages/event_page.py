@@ -291,8 +291,7 @@ async def shared_event_page(
     request: Request, db: Database, event_id: int, voter: str, sort: str
 ) -> Response:
     """The public event page with its questions, from the shared page of this version."""
-    async with db.snapshot() as connection:
-        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+    state = await questions.page_state(db=db, event_id=event_id, voter=voter)
 
     async def render_page() -> SharedHtml:
         async with db.read() as session:
@@ -317,8 +316,7 @@ async def shared_live_list(
     versions: RecentVersions = request.app.state.question_versions
     if versions.get(event_id) == seen:
         return _nothing_new()
-    async with db.snapshot() as connection:
-        state = await questions.page_state(connection=connection, event_id=event_id, voter=voter)
+    state = await questions.page_state(db=db, event_id=event_id, voter=voter)
     versions.put(event_id, state.version)
     if seen == state.version:
         return _nothing_new()

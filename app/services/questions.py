@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import String, bindparam, cast, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
+from app.db import Database
 from app.i18n import gettext as _
 from app.models import (
     Candidate,
@@ -304,10 +305,9 @@ class PageState:
     asked: bool
 
 
-async def page_state(*, connection: AsyncConnection, event_id: int, voter: str) -> PageState:
-    """All a shared event page needs per visitor, in one statement (see Database.snapshot)."""
-    params = {"event_id": event_id, "voter": voter}
-    row = (await connection.execute(_PAGE_STATE, params)).first()
+async def page_state(*, db: Database, event_id: int, voter: str) -> PageState:
+    """All a shared event page needs per visitor, in one statement (see Database.read_row)."""
+    row = await db.read_row(_PAGE_STATE, {"event_id": event_id, "voter": voter})
     voted = row[-2] if row else None
     return PageState(
         version=_version_of(row),
