@@ -141,7 +141,7 @@ async def test_the_live_list_is_shared_with_each_visitors_votes(
     assert mine.status_code == theirs.status_code == 200
     assert 'aria-pressed="true"' in mine.text
     assert 'aria-pressed="false"' in theirs.text
-    # the list carries no token: its buttons post the page's one token form (#pf-post)
+    # the list carries no token: its buttons post the page's one token form (#pf)
     assert token not in mine.text
     assert TOKEN_IN.findall(mine.text) == TOKEN_IN.findall(theirs.text) == []
     assert "Your questions" in mine.text
