@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from app.db import Database
@@ -366,6 +366,53 @@ async def test_the_live_list_answers_204_until_something_changes(
     newest = await citizen.get(f"/events/{event_id}/questions/live?sort=newest")
     assert "sort=newest" in re.search(r'hx-get="([^"]+)"', newest.text).group(1)  # type: ignore[union-attr]
     assert (await citizen.get("/events/999999/questions/live?v=x")).status_code == 404
+
+
+async def test_when_only_votes_changed_the_poll_gets_the_counts_alone(
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage, app: Any
+) -> None:
+    event_id = await add_event(db, stage)
+    first = await published(citizen, db, stage, event_id)
+    await ask(neighbour, event_id, body="Pyetja e dytë për çerdhen")
+    async with db.read() as session:
+        second = (
+            await session.execute(select(Question).where(col(Question.id) != first.id))
+        ).scalar_one()
+    await approve(db, stage, second.id or 0)
+    page = (await citizen.get(f"/events/{event_id}")).text
+    seen = re.search(r"questions/live\?v=(\w+)", page).group(1)  # type: ignore[union-attr]
+    async with db.write() as session:
+        await questions.set_vote(
+            session=session, question_id=second.id or 0, voter="elsewhere", voted=True
+        )
+        await session.commit()
+    app.state.question_versions.clear()  # a second later
+    live = f"/events/{event_id}/questions/live?v={seen}"
+    counts = await citizen.get(live, headers=HTMX)
+    assert counts.status_code == 200
+    assert counts.headers["hx-retarget"] == "this"
+    assert "question-list" not in counts.text  # not the list again: the changed count alone
+    assert f'<b hx-swap-oob="outerHTML:#q-{second.id} .vote b">1</b>' in counts.text
+    assert f"#q-{first.id} " not in counts.text
+    assert len(counts.content) < 1000
+    fresh = re.search(r"questions/live\?v=(\w+)", counts.text).group(1)  # type: ignore[union-attr]
+    assert fresh != seen
+    assert (await citizen.get(live.replace(seen, fresh), headers=HTMX)).status_code == 204
+    # a version this worker never saw, of the same list: every count
+    unknown = seen[:12] + "0" * 8
+    every = await citizen.get(live.replace(seen, unknown), headers=HTMX)
+    assert f"#q-{first.id} .vote b" in every.text
+    assert f"#q-{second.id} .vote b" in every.text
+    # a change to the list itself (an answer recorded): the whole list
+    async with db.write() as session:
+        await session.execute(
+            update(Question).where(col(Question.id) == first.id).values(updated_at=utcnow())
+        )
+        await session.commit()
+    app.state.question_versions.clear()
+    whole = await citizen.get(live.replace(seen, fresh), headers=HTMX)
+    assert whole.text.lstrip().startswith('<div id="questions-live"')
+    assert "hx-retarget" not in whole.headers
 
 
 async def test_hostile_text_is_shown_as_text_everywhere(

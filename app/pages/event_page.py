@@ -11,6 +11,7 @@ per request from one statement (the version, this browser's votes, whether it as
 questions are read only if it asked).
 """
 
+import gzip
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -40,7 +41,16 @@ from app.security import hash_token
 from app.services import commitments, events, questions, topics
 from app.services.errors import NotFound
 from app.sizedcache import SizedCache
-from app.templating import environment, render, render_fragment, render_shared, shared_response
+from app.templating import (
+    accepts_gzip,
+    environment,
+    html_response,
+    is_htmx,
+    render,
+    render_fragment,
+    render_shared,
+    shared_response,
+)
 
 MY_QUESTIONS_COOKIE = "pf_my_questions"
 MY_QUESTIONS_KEEP = 20
@@ -302,6 +312,7 @@ async def shared_event_page(
 
     key = (event_id, request.url.query, i18n.get_locale(), state.version)
     page = await request.app.state.event_pages.get(key, render_page)
+    _counts_at(event_id, state.version, page)  # what its live list will be asked about
     return await _for_this_visitor(request, db, page, event_id, voter, state)
 
 
@@ -339,7 +350,54 @@ async def shared_live_list(
 
     key = (event_id, sort, i18n.get_locale(), state.version)
     page = await request.app.state.question_lists.get(key, render_list)
+    counts = _counts_at(event_id, state.version, page)
+    if is_htmx(request) and questions.same_list(seen, state.version):
+        return _new_counts(request, event_id, sort, seen, state.version, counts)
     return await _for_this_visitor(request, db, page, event_id, voter, state)
+
+
+# --- when only vote counts changed: the counts alone -------------------------------------------
+# A room of 250 phones polling while people vote would each fetch the whole list after every
+# vote; they get the new version and the counts that changed since the one they have (all of
+# them if this worker never saw that one), swapped in by id, a few hundred bytes. The order of
+# the list is left as it is until the list itself changes: nothing moves under a thumb.
+_counts_seen: SizedCache[dict[int, int]] = SizedCache(
+    2 * 1024 * 1024, lambda _key, counts: 64 + 40 * len(counts)
+)
+
+
+def _counts_at(event_id: int, version: str, page: SharedHtml) -> dict[int, int]:
+    """Each listed question's votes at `version`, as its shared page or list shows them."""
+    counts = _counts_seen.get((event_id, version))
+    if counts is None:
+        views = (slot.value[0] for slot in page.slots if slot.kind == "question")
+        counts = {view.question.id: view.question.votes for view in views}
+        _counts_seen.put((event_id, version), counts)
+    return counts
+
+
+def _new_counts(
+    request: Request,
+    event_id: int,
+    sort: str,
+    seen: str,
+    version: str,
+    counts: dict[int, int],
+) -> Response:
+    """The poll's next version, and the counts that changed since `seen` (out of band)."""
+    before = _counts_seen.get((event_id, seen)) or {}
+    changed = {qid: votes for qid, votes in counts.items() if before.get(qid) != votes}
+    context = {"event": {"id": event_id}, "version": version, "sort": sort, "changed": changed}
+    html = render_fragment("public/questions/_counts.html", context).encode()
+    headers = {"HX-Retarget": "this", "HX-Reswap": "outerHTML", "Cache-Control": "no-store"}
+    if len(html) < 1024 or not accepts_gzip(request):  # a few counts: not worth compressing
+        return html_response(request, html, headers=headers)
+    response = html_response(
+        request, gzip.compress(html, compresslevel=4, mtime=0), headers=headers
+    )
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] += ", Accept-Encoding"
+    return response
 
 
 async def _for_this_visitor(

@@ -246,23 +246,31 @@ async def on_screen(*, session: AsyncSession, event_id: int) -> QuestionView | N
     return (await views(session=session, questions=[question]))[0] if question else None
 
 
-# The event's own state (status, last change, question period), the count, last change and
-# votes of its questions, and the count and last change of its commitments: whatever a page
-# shows of the questions (and of the commitments that answer them) changes one of them.
+# The event's own state (status, last change, question period), the count and last change of
+# its questions, and the count and last change of its commitments: whatever a page shows of the
+# questions (and of the commitments that answer them) but their vote counts changes one of them.
+# A vote changes only the counts' part (their sum, and their sum weighted by the question, so
+# that a vote taken back here and given there changes it too): a poll can then be answered with
+# the counts alone (app/pages/event_page.py).
 _E = Event.__table__.c  # type: ignore[attr-defined]
 _Q = Question.__table__.c  # type: ignore[attr-defined]
 _V = QuestionVote.__table__.c  # type: ignore[attr-defined]
 _C = Commitment.__table__.c  # type: ignore[attr-defined]
-_VERSION_COLUMNS = (
+_LIST_COLUMNS = (
     _E.status,
     _E.updated_at,
     _E.questions_closed_at,
     func.count(_Q.id),
     func.max(_Q.updated_at),
-    func.coalesce(func.sum(_Q.votes), 0),
     select(func.count(_C.id)).where(_C.event_id == bindparam("event_id")).scalar_subquery(),
     select(func.max(_C.updated_at)).where(_C.event_id == bindparam("event_id")).scalar_subquery(),
 )
+_COUNT_COLUMNS = (
+    func.coalesce(func.sum(_Q.votes), 0),
+    func.coalesce(func.sum(_Q.votes * _Q.id), 0),
+)
+_VERSION_COLUMNS = (*_LIST_COLUMNS, *_COUNT_COLUMNS)
+_LIST_DIGITS, _COUNT_DIGITS = 12, 8  # a version: the list's digest, then the counts'
 
 
 def _versioned(*columns: Any) -> Select[Any]:
@@ -274,9 +282,21 @@ def _versioned(*columns: Any) -> Select[Any]:
     )
 
 
+def _digest(values: Sequence[Any], size: int) -> str:
+    return hashlib.sha256("|".join(map(str, values)).encode()).hexdigest()[:size]
+
+
 def _version_of(row: Sequence[Any] | None) -> str:
-    raw = "|".join(map(str, row[: len(_VERSION_COLUMNS)])) if row else "-"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    if row is None:
+        return "-"
+    listed, counts = row[: len(_LIST_COLUMNS)], row[len(_LIST_COLUMNS) : len(_VERSION_COLUMNS)]
+    return _digest(listed, _LIST_DIGITS) + _digest(counts, _COUNT_DIGITS)
+
+
+def same_list(version: str, other: str) -> bool:
+    """Whether two versions differ in vote counts at most (see _LIST_COLUMNS)."""
+    size = _LIST_DIGITS + _COUNT_DIGITS
+    return len(version) == len(other) == size and version[:_LIST_DIGITS] == other[:_LIST_DIGITS]
 
 
 _VERSION = _versioned()
@@ -352,7 +372,8 @@ async def set_vote(
         await session.execute(
             update(Question)
             .where(col(Question.id) == question_id)
-            .values(votes=col(Question.votes) + (1 if voted else -1), updated_at=utcnow())
+            # not updated_at: a vote changes only the counts' part of the version
+            .values(votes=col(Question.votes) + (1 if voted else -1))
         )
     votes = await session.scalar(select(Question.votes).where(col(Question.id) == question_id))  # type: ignore[call-overload]
     return int(votes or 0), voted

@@ -206,6 +206,8 @@ def test_ask_approve_screen_and_vote_across_three_browsers(
 
     # without JavaScript the same button posts the page's one token form to its own address,
     # and the page comes back at the question, voted
+    list_element = "document.querySelector('#question-list ol')"
+    citizen.evaluate(f"{list_element}.__kept = true")
     bare = new_page(java_script_enabled=False)
     bare.goto(server.url(f"/events/{event_id}"))
     button = bare.locator(f"#q-{second_id} .vote button")
@@ -214,3 +216,6 @@ def test_ask_approve_screen_and_vote_across_three_browsers(
     expect(bare).to_have_url(re.compile(rf"/events/{event_id}#q-{second_id}$"))
     expect(bare.locator(f"#q-{second_id} .vote button")).to_have_attribute("aria-pressed", "true")
     expect(bare.locator(f"#q-{second_id} .vote b")).to_have_text("2")
+    # the first phone, polling, gets the new count alone: the list itself is not replaced
+    expect(citizen.locator(f"#q-{second_id} .vote b")).to_have_text("2", timeout=5_000)
+    assert citizen.evaluate(f"{list_element}.__kept === true"), "the whole list came again"
