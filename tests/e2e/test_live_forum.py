@@ -21,7 +21,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import LAPTOP, LiveServer, NewPage
 from tests.e2e.test_attendance import MAYOR_FORUM, event_id_of
-from tests.e2e.test_foundation import expect_lang, has_no_horizontal_scroll, sign_in
+from tests.e2e.test_foundation import (
+    expect_lang,
+    has_no_horizontal_scroll,
+    sign_in,
+    sign_out_button,
+)
 from tests.e2e.test_scheduling import htmx_is_done, is_same_document, mark_document, settle
 
 pytestmark = pytest.mark.e2e
@@ -219,3 +224,22 @@ def test_ask_approve_screen_and_vote_across_three_browsers(
     # the first phone, polling, gets the new count alone: the list itself is not replaced
     expect(citizen.locator(f"#q-{second_id} .vote b")).to_have_text("2", timeout=5_000)
     assert citizen.evaluate(f"{list_element}.__kept === true"), "the whole list came again"
+
+    # no page made for one visitor goes to another: the organizer (signed in), the citizen
+    # (who asked and voted) and a newcomer load the same public page, each in turn, twice
+    newcomer = new_page()
+    for _ in range(2):
+        organizer.goto(server.url(f"/events/{event_id}"))
+        expect(sign_out_button(organizer)).to_be_visible()
+        for visitor in (citizen, newcomer):
+            visitor.goto(server.url(f"/events/{event_id}"))
+            expect(visitor.locator(f"#q-{second_id}")).to_be_visible()
+            expect(sign_out_button(visitor)).to_have_count(0)
+        expect(my_question(citizen, QUESTION)).to_be_visible()
+        expect(citizen.locator(f"#q-{second_id} .vote button")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        expect(newcomer.locator("#my-questions")).to_have_count(0)
+        expect(newcomer.locator(f"#q-{second_id} .vote button")).to_have_attribute(
+            "aria-pressed", "false"
+        )
