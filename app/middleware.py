@@ -1,12 +1,10 @@
 """The app's own ASGI middlewares: HEAD as GET, the locale of a request; static files cached."""
 
-from http.cookies import SimpleCookie
-
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from app import i18n
-from app.security import ASGIApp, Message, Receive, Scope, Send
+from app.security import ASGIApp, Message, Receive, Scope, Send, scope_cookies
 
 
 class HeadAsGetMiddleware:
@@ -39,16 +37,10 @@ class LocaleMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = dict(scope["headers"])
-            cookie = SimpleCookie()
-            try:
-                cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
-            except Exception:  # a malformed Cookie header falls back to the defaults
-                cookie = SimpleCookie()
-            chosen = cookie.get(i18n.LANGUAGE_COOKIE)
+            languages = next((v for n, v in scope["headers"] if n == b"accept-language"), b"")
             locale = i18n.negotiate(
-                chosen.value if chosen else None,
-                headers.get(b"accept-language", b"").decode("latin-1"),
+                scope_cookies(scope).get(i18n.LANGUAGE_COOKIE),
+                languages.decode("latin-1"),
                 self.default_locale,
             )
             i18n.set_locale(locale)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from starlette.requests import cookie_parser
 
 SESSION_COOKIE = "pf_session"
 CSRF_COOKIE = "pf_csrf"
@@ -141,6 +142,17 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def scope_cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read once for every middleware that needs one (kept in the
+    scope's state); a malformed header is read as well as it can be, as browsers do."""
+    state = scope.setdefault("state", {})
+    cookies: dict[str, str] | None = state.get("cookies")
+    if cookies is None:
+        header = b"; ".join(v for name, v in scope.get("headers", []) if name == b"cookie")
+        cookies = state["cookies"] = cookie_parser(header.decode("latin-1"))
+    return cookies
 
 
 class SecurityHeadersMiddleware:

@@ -1,13 +1,12 @@
 """The voter: a browser, known by a long-lived random cookie set on its first contact."""
 
 import secrets
-from http.cookies import SimpleCookie
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from app.deps import SettingsDep
-from app.security import ASGIApp, Message, Receive, Scope, Send
+from app.security import ASGIApp, Message, Receive, Scope, Send, scope_cookies
 from app.services.questions import browser_id
 
 VOTER_COOKIE = "pf_voter"
@@ -16,17 +15,8 @@ _SKIP = ("/static/", "/healthz")
 
 
 def _cookie_value(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed header is treated as no cookie
-                return None
-            morsel = jar.get(VOTER_COOKIE)
-            if morsel and 20 <= len(morsel.value) <= 64:
-                return morsel.value
-    return None
+    value = scope_cookies(scope).get(VOTER_COOKIE)
+    return value if value and 20 <= len(value) <= 64 else None
 
 
 def publicly_cacheable(cache_control: str) -> bool:
