@@ -105,15 +105,22 @@ def render_fragment(template: str, context: dict[str, Any]) -> str:
 
 
 def render_shared(
-    request: Request, template: str, context: dict[str, Any], *, block: str | None = None
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    block: str | None = None,
+    principal: Any = None,
 ) -> SharedHtml:
-    """A page as every anonymous visitor gets it, with slots for what is theirs alone.
+    """A page as every anonymous visitor (or, with `principal`, every request of one signed-in
+    user: cache it under their id) gets it, with slots for what is each browser's alone.
 
     The template marks those parts with `shared.slot(kind, value)` (see app/pagecache.py);
     question items do it by themselves.
     """
     recorder = SlotRecorder()
-    values = _values(request, {**context, "principal": None, "shared": recorder}, CSRF_PLACEHOLDER)
+    shared = {**context, "principal": principal, "shared": recorder}
+    values = _values(request, shared, CSRF_PLACEHOLDER)
     return recorder.finish(_render_html(request, template, values, block))
 
 

@@ -115,7 +115,7 @@ async def test_the_visitors_token_is_everywhere_the_page_needs_one(
 
 
 async def test_signed_in_people_and_odd_addresses_get_a_page_of_their_own(
-    citizen: Browser, db: Database, stage: Stage, renders: list[int]
+    citizen: Browser, neighbour: Browser, db: Database, stage: Stage, renders: list[int]
 ) -> None:
     event_id = await add_event(db, stage)
     await citizen.get(f"/events/{event_id}")
@@ -126,7 +126,13 @@ async def test_signed_in_people_and_odd_addresses_get_a_page_of_their_own(
     await citizen.sign_in(stage.world.organizer.email)
     page = await citizen.get(f"/events/{event_id}")
     assert "Organizer area" in page.text
-    assert len(renders) == 4  # neither the odd address nor the organizer used a shared page
+    assert len(renders) == 4  # neither the odd address nor the organizer used the visitors' page
+    again = await citizen.get(f"/events/{event_id}")  # the organizer's own shared page
+    assert "Organizer area" in again.text
+    assert csrf(again.text) == csrf(page.text) != csrf(odd.text)
+    assert len(renders) == 4
+    assert "Organizer area" not in (await neighbour.get(f"/events/{event_id}")).text
+    assert len(renders) == 4  # the visitors' page, still shared
 
 
 async def test_the_live_list_is_shared_with_each_visitors_votes(

@@ -20,6 +20,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from jinja2.utils import missing
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -151,10 +152,12 @@ def question_item_html(
 @pass_context
 def question_item(context: Context, view: questions.QuestionView, voted: bool, sort: str) -> Markup:
     """The item in a page: a slot in a shared render (the visitor's vote goes in later)."""
-    shared: SlotRecorder | None = context.get("shared")
-    answers = (context.get("answers") or {}).get(view.question.id, ())
+    # resolve_or_missing, not get(): a missing name costs a KeyError each time, 200 times a page
+    shared = context.resolve_or_missing("shared")
+    by_question = context.resolve_or_missing("answers")
+    answers = by_question.get(view.question.id, ()) if by_question not in (missing, None) else ()
     html = question_item_html(view, voted, sort, answers)
-    if shared is not None:  # as if not voted; the slot keeps what it takes to say otherwise
+    if isinstance(shared, SlotRecorder):  # as if not voted; the slot keeps what it takes to say so
         return shared.slot("question", (view, sort, answers), default=html)
     return Markup(html.replace(CSRF_PLACEHOLDER, context["csrf_token"]))  # noqa: S704 (autoescaped)
 
@@ -258,10 +261,8 @@ async def section_context(
 
 
 def shareable(request: Request) -> bool:
-    """Nobody signed in, and no query but the sort."""
-    return (
-        getattr(request.state, "principal", None) is None and request.url.query in SHAREABLE_QUERIES
-    )
+    """No query but the sort. (Whoever is signed in gets a shared page of their own.)"""
+    return request.url.query in SHAREABLE_QUERIES
 
 
 async def event_page(
@@ -303,14 +304,18 @@ async def shared_event_page(
     """The public event page with its questions, from the shared page of this version."""
     state = await questions.page_state(db=db, event_id=event_id, voter=voter)
 
+    # a signed-in organizer's page differs from a visitor's (the menu): theirs alone, by user
+    principal = getattr(request.state, "principal", None)
+
     async def render_page() -> SharedHtml:
         async with db.read() as session:
             context = await _page_context(
                 request, session, event_id, voter=None, sort=sort, version=state.version
             )
-        return render_shared(request, "public/event.html", context)
+        return render_shared(request, "public/event.html", context, principal=principal)
 
-    key = (event_id, request.url.query, i18n.get_locale(), state.version)
+    viewer = principal.user.id if principal is not None else None
+    key = (event_id, request.url.query, i18n.get_locale(), state.version, viewer)
     page = await request.app.state.event_pages.get(key, render_page)
     _counts_at(event_id, state.version, page)  # what its live list will be asked about
     return await _for_this_visitor(request, db, page, event_id, voter, state)
