@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
@@ -22,7 +22,6 @@ from typing import Any
 from markupsafe import Markup
 
 from app.gzipjoin import Frame, Piece, compressed, gzip_member, stored
-from app.sizedcache import SizedCache
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +36,10 @@ class SlotRecorder:
     def __init__(self) -> None:
         self.slots: list[Slot] = []
 
-    def slot(self, kind: str, value: Any = None, default: str = "") -> Markup:
-        """A hole for `kind` (filled from `value` per visitor); `default` for most visitors."""
-        self.slots.append(Slot(kind, value, default))
+    def slot(self, kind: str, value: Any = None, default: str = "", key: Hashable = None) -> Markup:
+        """A hole for `kind` (filled from `value` per visitor); `default` for most visitors;
+        `key` tells it from the other slots of its kind (`SharedHtml.slot_at`)."""
+        self.slots.append(Slot(kind, value, default, key))
         return Markup(_SLOT)  # noqa: S704 (a constant of ours, no visitor text)
 
     def finish(self, html: str) -> "SharedHtml":
@@ -54,45 +54,50 @@ class Slot:
     kind: str
     value: Any
     default: str
+    key: Hashable = None
 
 
-Filler = Callable[[Slot], str]
+# what one visitor gets in place of some slots' defaults: slot index -> HTML
+Overrides = Mapping[int, str]
+_BLOCK_CHARACTERS = 6_000  # the gzip path recompresses a block that has a visitor's own part
 
 
 @dataclass(frozen=True)
 class SharedHtml:
     """Rendered HTML with holes: `parts[i]`, then slot i, then `parts[i + 1]`...
 
-    Made once per version and served to many: its parts are kept compressed too (app/gzipjoin.py),
-    so a request that accepts gzip compresses only its own token and slots."""
+    Made once per version and served to many: it is kept compressed too (app/gzipjoin.py), in
+    blocks of a few KB, so a request that accepts gzip compresses only its token and the blocks
+    where its own parts go (a voter's few voted questions)."""
 
     parts: tuple[str, ...]
     slots: tuple[Slot, ...]
 
-    def personalize(self, csrf_token: str, fill: Filler | None) -> bytes:
-        """The page for one visitor: `fill(slot)` gives each slot's HTML, or every slot its
-        default when there is no `fill` (the usual case, served from bytes joined once)."""
-        if fill is None:
+    def slot_at(self, kind: str, key: Hashable = None) -> int | None:
+        """The index of the slot of `kind` and `key`, if the page has one."""
+        return self._index.get((kind, key))
+
+    def personalize(self, csrf_token: str, overrides: Overrides | None) -> bytes:
+        """The page for one visitor: each slot its default but those in `overrides` (none: the
+        usual case, served from bytes joined once)."""
+        if not overrides:
             return csrf_token.encode().join(self._default_pieces)
         pieces = [self.parts[0]]
-        for slot, part in zip(self.slots, self.parts[1:], strict=True):
-            pieces.append(fill(slot))
+        for n, part in enumerate(self.parts[1:]):
+            pieces.append(overrides.get(n, self.slots[n].default))
             pieces.append(part)
         return "".join(pieces).replace(CSRF_PLACEHOLDER, csrf_token).encode()
 
-    def personalize_gzip(self, csrf_token: str, fill: Filler | None) -> bytes:
-        """The same page, gzipped: the shared parts as compressed once, the rest per request."""
-        if fill is None:
+    def personalize_gzip(self, csrf_token: str, overrides: Overrides | None) -> bytes:
+        """The same page, gzipped: the blocks as compressed once, but those with an override."""
+        if not overrides:
             return self._default_frame.member(csrf_token.encode())
         token = stored(csrf_token.encode())
         pieces: list[Piece] = []
-        for n, part in enumerate(self._parts_gzip):
-            pieces += (token if p is None else p for p in part)
-            if n < len(self.slots):
-                slot = self.slots[n]
-                value = fill(slot)
-                own = self._defaults_gzip[n] if value is slot.default else _compressed_text(value)
-                pieces += (token if p is None else p for p in own)
+        for (first, last), packed in zip(self._blocks, self._blocks_gzip, strict=True):
+            if any(first <= n < last for n in overrides):
+                packed = _split_compressed(self._block_text(first, last, overrides))
+            pieces += (token if p is None else p for p in packed)
         return gzip_member(pieces)
 
     @property
@@ -104,30 +109,43 @@ class SharedHtml:
         return 2 * plain + sum(map(len, self._default_pieces)) + 2 * packed
 
     @cached_property
-    def _default_pieces(self) -> list[bytes]:
-        return self._default_text().encode().split(CSRF_PLACEHOLDER.encode())
+    def _index(self) -> dict[tuple[str, Hashable], int]:
+        return {(slot.kind, slot.key): n for n, slot in enumerate(self.slots)}
 
-    def _default_text(self) -> str:
-        pieces = [self.parts[0]]
-        for slot, part in zip(self.slots, self.parts[1:], strict=True):
-            pieces += [slot.default, part]
-        return "".join(pieces)
+    @cached_property
+    def _default_pieces(self) -> list[bytes]:
+        return self._block_text(-1, len(self.slots), {}).encode().split(CSRF_PLACEHOLDER.encode())
 
     @cached_property
     def _default_gzip(self) -> list[Piece | None]:
-        return _split_compressed(self._default_text())
+        return [p for block in self._blocks_gzip for p in block]
 
     @cached_property
     def _default_frame(self) -> Frame:
         return Frame(self._default_gzip)
 
     @cached_property
-    def _parts_gzip(self) -> list[list[Piece | None]]:
-        return [_split_compressed(part) for part in self.parts]
+    def _blocks(self) -> list[tuple[int, int]]:
+        """Runs of slots [first, last): block i is slot `first`, its part, ..., to slot `last`
+        (the first block begins with parts[0]: first = -1)."""
+        blocks, first, size = [], -1, len(self.parts[0])
+        for n, slot in enumerate(self.slots):
+            if size >= _BLOCK_CHARACTERS:
+                blocks.append((first, n))
+                first, size = n, 0
+            size += len(slot.default) + len(self.parts[n + 1])
+        blocks.append((first, len(self.slots)))
+        return blocks
 
     @cached_property
-    def _defaults_gzip(self) -> list[list[Piece | None]]:
-        return [_compressed_text(slot.default) for slot in self.slots]
+    def _blocks_gzip(self) -> list[list[Piece | None]]:
+        return [_split_compressed(self._block_text(a, b, {})) for a, b in self._blocks]
+
+    def _block_text(self, first: int, last: int, overrides: Overrides) -> str:
+        pieces = [self.parts[0]] if first < 0 else []
+        for n in range(max(first, 0), last):
+            pieces += [overrides.get(n, self.slots[n].default), self.parts[n + 1]]
+        return "".join(pieces)
 
 
 def _split_compressed(text: str) -> list[Piece | None]:
@@ -139,20 +157,6 @@ def _split_compressed(text: str) -> list[Piece | None]:
         if chunk:
             pieces.append(compressed(chunk.encode()))
     return pieces
-
-
-# a voted question's item is the same for everyone who voted for it: compressed once
-_fills: SizedCache[list[Piece | None]] = SizedCache(
-    4 * 1024 * 1024, lambda text, pieces: 2 * len(str(text)) + sum(len(p.data) for p in pieces if p)
-)
-
-
-def _compressed_text(text: str) -> list[Piece | None]:
-    found = _fills.get(text)
-    if found is None:
-        found = _split_compressed(text)
-        _fills.put(text, found)
-    return found
 
 
 class SharedPages:

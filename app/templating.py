@@ -11,7 +11,7 @@ from jinja2_fragments import render_block
 
 from app import i18n
 from app.labels import invitation_action, label
-from app.pagecache import CSRF_PLACEHOLDER, Filler, SharedHtml, SlotRecorder
+from app.pagecache import CSRF_PLACEHOLDER, Overrides, SharedHtml, SlotRecorder
 from app.security import CSRF_COOKIE, csrf_token
 from app.services.topics import topic_name
 from app.voters import publicly_cacheable
@@ -127,16 +127,17 @@ def render_shared(
 def shared_response(
     request: Request,
     page: SharedHtml,
-    fill: Filler | None,
+    overrides: Overrides | None,
     *,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """A shared page made this visitor's: their token, and `fill(slot)` for each slot; gzipped
-    here when the browser takes it (from the parts compressed once, app/gzipjoin.py)."""
+    """A shared page made this visitor's: their token, and their own parts (`overrides`, by
+    slot); gzipped here when the browser takes it (from the parts compressed once,
+    app/gzipjoin.py)."""
     token = csrf_token(request)
     if not accepts_gzip(request):
-        return html_response(request, page.personalize(token, fill), headers=headers)
-    response = html_response(request, page.personalize_gzip(token, fill), headers=headers)
+        return html_response(request, page.personalize(token, overrides), headers=headers)
+    response = html_response(request, page.personalize_gzip(token, overrides), headers=headers)
     response.headers["Content-Encoding"] = "gzip"  # the GZipMiddleware leaves it as it is
     response.headers["Vary"] += ", Accept-Encoding"
     return response

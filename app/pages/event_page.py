@@ -32,10 +32,9 @@ from app.models.events import EventStatus
 from app.models.questions import QUESTION_MAX_LENGTH
 from app.pagecache import (
     CSRF_PLACEHOLDER,
-    Filler,
+    Overrides,
     RecentVersions,
     SharedHtml,
-    Slot,
     SlotRecorder,
 )
 from app.security import hash_token
@@ -158,7 +157,7 @@ def question_item(context: Context, view: questions.QuestionView, voted: bool, s
     answers = by_question.get(view.question.id, ()) if by_question not in (missing, None) else ()
     html = question_item_html(view, voted, sort, answers)
     if isinstance(shared, SlotRecorder):  # as if not voted; the slot keeps what it takes to say so
-        return shared.slot("question", (view, sort, answers), default=html)
+        return shared.slot("question", (view, sort, answers), default=html, key=view.question.id)
     return Markup(html.replace(CSRF_PLACEHOLDER, context["csrf_token"]))  # noqa: S704 (autoescaped)
 
 
@@ -413,15 +412,20 @@ async def _for_this_visitor(
     voter: str,
     state: questions.PageState,
 ) -> Response:
-    fill = await _visitor_fill(request, db, event_id, voter, state)
-    return shared_response(request, page, fill)
+    overrides = await _visitor_parts(request, db, page, event_id, voter, state)
+    return shared_response(request, page, overrides)
 
 
-async def _visitor_fill(
-    request: Request, db: Database, event_id: int, voter: str, state: questions.PageState
-) -> Filler | None:
-    """What goes in the slots of a shared questions section for this browser (None: what
-    goes there for most visitors, who neither voted here nor asked)."""
+async def _visitor_parts(
+    request: Request,
+    db: Database,
+    page: SharedHtml,
+    event_id: int,
+    voter: str,
+    state: questions.PageState,
+) -> Overrides | None:
+    """What goes in the slots of a shared questions section for this browser, by slot (None:
+    what goes there for most visitors, who neither voted here nor asked)."""
     tokens = [t for e, t in my_tokens(request) if e == event_id]
     mine_html = ""
     if state.asked or tokens:
@@ -432,17 +436,15 @@ async def _visitor_fill(
             mine_html = render_fragment("public/questions/_mine.html", context)
     if not (state.voted or mine_html):
         return None
-
-    def fill(slot: Slot) -> str:
-        if slot.kind == "question":
-            view, sort, answers = slot.value
-            if view.question.id in state.voted:
-                return question_item_html(view, True, sort, answers)
-            return slot.default
-        if slot.kind == "mine":
-            return mine_html
-        if slot.kind == "ask-open":
-            return "" if mine_html else slot.default
-        raise ValueError(f"no such slot: {slot.kind}")
-
-    return fill
+    overrides: dict[int, str] = {}
+    for question_id in state.voted:
+        n = page.slot_at("question", question_id)
+        if n is not None:  # a question no longer listed has no slot
+            view, sort, answers = page.slots[n].value
+            overrides[n] = question_item_html(view, True, sort, answers)
+    if mine_html:
+        for kind, html in (("mine", mine_html), ("ask-open", "")):
+            n = page.slot_at(kind)
+            if n is not None:
+                overrides[n] = html
+    return overrides
