@@ -128,13 +128,24 @@ class Database:
         """The first row of one read statement, on its own (as `snapshot()`): on SQLite read
         on the event loop itself when the file is free at once (`LoopReader`), else through
         the pool."""
+        rows = await self.read_rows(statement, params, first=True)
+        return rows[0] if rows else None
+
+    async def read_rows(
+        self, statement: Executable, params: dict[str, Any], *, first: bool = False
+    ) -> Sequence[Sequence[Any]]:
+        """The rows of one read statement, as `read_row` reads them (only the first: `first`)."""
         if self._loop_reader is not None:
             try:
-                return self._loop_reader.first(statement, params)
+                return self._loop_reader.rows(statement, params, first=first)
             except OperationalError:  # locked or busy just now: wait for it in the pool
                 pass
         async with self.snapshot() as connection:
-            return (await connection.execute(statement, params)).first()
+            result = await connection.execute(statement, params)
+            if first:
+                row = result.first()
+                return [row] if row is not None else []
+            return result.all()
 
     async def dispose(self) -> None:
         if self._loop_reader is not None:
@@ -158,11 +169,17 @@ class LoopReader:
         event.listen(self._engine, "connect", _read_only)
         self._connection: Connection | None = None
 
-    def first(self, statement: Executable, params: dict[str, Any]) -> Sequence[Any] | None:
+    def rows(
+        self, statement: Executable, params: dict[str, Any], *, first: bool = False
+    ) -> Sequence[Sequence[Any]]:
         if self._connection is None:
             self._connection = self._engine.connect()
         try:
-            return self._connection.execute(statement, params).first()
+            result = self._connection.execute(statement, params)
+            if first:
+                row = result.first()
+                return [row] if row is not None else []
+            return result.all()
         finally:
             self._connection.rollback()  # ends the read: nothing is held between requests
 

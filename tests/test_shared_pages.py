@@ -215,12 +215,13 @@ async def test_the_read_on_the_loop_and_the_read_through_the_pool_agree(
     assert (reader is not None) == (db.engine.dialect.name == "sqlite")
     if reader is not None:
 
-        def busy(*_args: Any) -> None:
+        def busy(*_args: Any, **_options: Any) -> None:
             raise OperationalError("SELECT", {}, Exception("database is locked"))
 
-        monkeypatch.setattr(reader, "first", busy)
+        monkeypatch.setattr(reader, "rows", busy)
     through_pool = await questions.page_state(db=db, event_id=event_id, voter="v")
     assert through_pool == on_loop
+    assert await questions.vote_counts(db=db, event_id=event_id) == {}
 
 
 # --- the cache itself ------------------------------------------------------------------------

@@ -316,7 +316,7 @@ async def shared_event_page(
     viewer = principal.user.id if principal is not None else None
     key = (event_id, request.url.query, i18n.get_locale(), state.version, viewer)
     page = await request.app.state.event_pages.get(key, render_page)
-    _counts_at(event_id, state.version, page)  # what its live list will be asked about
+    _remember_counts(event_id, state.version, page)
     return await _for_this_visitor(request, db, page, event_id, voter, state)
 
 
@@ -352,11 +352,15 @@ async def shared_live_list(
             )
         return render_shared(request, "public/questions/_live.html", context)
 
+    if is_htmx(request) and questions.same_list(seen, state.version):
+        counts = _counts_seen.get((event_id, state.version))
+        if counts is None:  # read, not rendered: a storm of votes renders no list
+            counts = await questions.vote_counts(db=db, event_id=event_id)
+            _counts_seen.put((event_id, state.version), counts)
+        return _new_counts(request, event_id, sort, seen, state.version, counts)
     key = (event_id, sort, i18n.get_locale(), state.version)
     page = await request.app.state.question_lists.get(key, render_list)
-    counts = _counts_at(event_id, state.version, page)
-    if is_htmx(request) and questions.same_list(seen, state.version):
-        return _new_counts(request, event_id, sort, seen, state.version, counts)
+    _remember_counts(event_id, state.version, page)
     return await _for_this_visitor(request, db, page, event_id, voter, state)
 
 
@@ -370,14 +374,12 @@ _counts_seen: SizedCache[dict[int, int]] = SizedCache(
 )
 
 
-def _counts_at(event_id: int, version: str, page: SharedHtml) -> dict[int, int]:
-    """Each listed question's votes at `version`, as its shared page or list shows them."""
-    counts = _counts_seen.get((event_id, version))
-    if counts is None:
+def _remember_counts(event_id: int, version: str, page: SharedHtml) -> None:
+    """Each listed question's votes at `version`, as its shared page or list shows them: what
+    the browsers that got it will ask about."""
+    if _counts_seen.get((event_id, version)) is None:
         views = (slot.value[0] for slot in page.slots if slot.kind == "question")
-        counts = {view.question.id: view.question.votes for view in views}
-        _counts_seen.put((event_id, version), counts)
-    return counts
+        _counts_seen.put((event_id, version), {v.question.id: v.question.votes for v in views})
 
 
 def _new_counts(

@@ -325,6 +325,15 @@ class PageState:
     asked: bool
 
 
+_COUNTS = select(_Q.id, _Q.votes).where(_Q.event_id == bindparam("event_id"), _Q.status.in_(PUBLIC))
+
+
+async def vote_counts(*, db: Database, event_id: int) -> dict[int, int]:
+    """The votes of each public question of the event, in one statement (Database.read_rows)."""
+    rows = await db.read_rows(_COUNTS, {"event_id": event_id})
+    return {int(question_id): int(votes) for question_id, votes in rows}
+
+
 async def page_state(*, db: Database, event_id: int, voter: str) -> PageState:
     """All a shared event page needs per visitor, in one statement (see Database.read_row)."""
     row = await db.read_row(_PAGE_STATE, {"event_id": event_id, "voter": voter})
