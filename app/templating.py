@@ -137,8 +137,15 @@ def shared_response(
     token = csrf_token(request)
     if not accepts_gzip(request):
         return html_response(request, page.personalize(token, overrides), headers=headers)
-    response = html_response(request, page.personalize_gzip(token, overrides), headers=headers)
-    response.headers["Content-Encoding"] = "gzip"  # the GZipMiddleware leaves it as it is
+    return gzipped_response(request, page.personalize_gzip(token, overrides), headers)
+
+
+def gzipped_response(
+    request: Request, packed: bytes, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """`html_response` of HTML gzipped already (the GZipMiddleware leaves it as it is)."""
+    response = html_response(request, packed, headers=headers)
+    response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] += ", Accept-Encoding"
     return response
 

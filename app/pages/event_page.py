@@ -44,6 +44,7 @@ from app.sizedcache import SizedCache
 from app.templating import (
     accepts_gzip,
     environment,
+    gzipped_response,
     html_response,
     is_htmx,
     render,
@@ -317,7 +318,8 @@ async def shared_event_page(
     key = (event_id, request.url.query, i18n.get_locale(), state.version, viewer)
     page = await request.app.state.event_pages.get(key, render_page)
     _remember_counts(event_id, state.version, page)
-    return await _for_this_visitor(request, db, page, event_id, voter, state)
+    overrides = await _visitor_parts(request, db, page, event_id, voter, state)
+    return shared_response(request, page, overrides)
 
 
 def _nothing_new() -> Response:
@@ -361,7 +363,8 @@ async def shared_live_list(
     key = (event_id, sort, i18n.get_locale(), state.version)
     page = await request.app.state.question_lists.get(key, render_list)
     _remember_counts(event_id, state.version, page)
-    return await _for_this_visitor(request, db, page, event_id, voter, state)
+    overrides = await _visitor_parts(request, db, page, event_id, voter, state)
+    return shared_response(request, page, overrides)
 
 
 # --- when only vote counts changed: the counts alone -------------------------------------------
@@ -398,24 +401,7 @@ def _new_counts(
     headers = {"HX-Retarget": "this", "HX-Reswap": "outerHTML", "Cache-Control": "no-store"}
     if len(html) < 1024 or not accepts_gzip(request):  # a few counts: not worth compressing
         return html_response(request, html, headers=headers)
-    response = html_response(
-        request, gzip.compress(html, compresslevel=4, mtime=0), headers=headers
-    )
-    response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] += ", Accept-Encoding"
-    return response
-
-
-async def _for_this_visitor(
-    request: Request,
-    db: Database,
-    page: SharedHtml,
-    event_id: int,
-    voter: str,
-    state: questions.PageState,
-) -> Response:
-    overrides = await _visitor_parts(request, db, page, event_id, voter, state)
-    return shared_response(request, page, overrides)
+    return gzipped_response(request, gzip.compress(html, compresslevel=4, mtime=0), headers)
 
 
 async def _visitor_parts(
