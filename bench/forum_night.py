@@ -62,6 +62,7 @@ from bench.questions import (
 PARTS = ("table", "weight", "room", "scaling")
 SCALING_WORKERS = (1, 2, 4)
 P99_GOAL_MS = 150.0
+WRK_TIMEOUT = 10.0  # s: slower answers still count in p99 (wrk's own 2 s makes them errors)
 LIVE = re.compile(r"questions/live\?v=([0-9a-f]+)")
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 VOTED = 5  # questions the voting visitor voted for
@@ -69,7 +70,7 @@ POLL_EVERY, VOTE_EVERY = 2.0, 2.5
 GZIP = "Accept-Encoding: gzip"
 HX = "HX-Request: true"
 TABLE_HEADERS = ["route", "status", "req/s", "p50 ms", "p99 ms", "x hello", "bytes/resp"]
-TABLE_HEADERS += ["non-2xx+err", "goal", "result", "p99<150"]
+TABLE_HEADERS += ["non-2xx+err", "server cpu%", "goal", "result", "p99<150"]
 SCALE_HEADERS = ["workers", "server cores", "route", "req/s", "x hello", "p50 ms", "p99 ms"]
 SCALE_HEADERS += ["non-2xx+err", "server cpu%", "req/s per core"]
 
@@ -80,6 +81,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=float, default=8, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--hello-seconds", type=float, default=4, help="each hello run between two routes"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the median counts")
     parser.add_argument(
         "--database", choices=["sqlite", "postgresql", "both"], default="sqlite",
@@ -260,11 +264,31 @@ class Route:
     headers: list[str]
     goal: float | None  # x hello; None: at least the naive page's
     public: bool = True
-    runs: list[tuple[WrkResult, float]] = field(default_factory=list)  # (result, ratio)
+    runs: list[tuple[WrkResult, float, float]] = field(default_factory=list)  # result, ratio, cpu
     status: int = 0
 
-    def best(self) -> tuple[WrkResult, float]:
+    def best(self) -> tuple[WrkResult, float, float]:
         return median_by(self.runs, key=lambda run: run[1])
+
+
+def measure(
+    srv: Server, url: str, args: argparse.Namespace, headers: Sequence[str], seconds: float = 0
+) -> tuple[WrkResult, float]:
+    """A wrk run and the share of one core the server's processes used meanwhile."""
+    pids = group_pids(srv)
+    cpu, start = cpu_seconds(pids), time.perf_counter()
+    result = wrk(url, args.connections, seconds or args.seconds, headers, WRK_TIMEOUT)
+    return result, (cpu_seconds(pids) - cpu) / (time.perf_counter() - start)
+
+
+def tracebacks(srv: Server, keep: int = 25) -> list[str]:
+    """The first traceback (or error line) in the server's output, with what follows it."""
+    lines = srv.log().splitlines()
+    problems = srv.log_problems()
+    if not problems:
+        return []
+    first = lines.index(problems[0])
+    return [f"({len(problems)} error lines in {srv.name}'s log)", *lines[first : first + keep]]
 
 
 def naive_command(port: int) -> list[str]:
@@ -321,27 +345,32 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
             route.status = status_of(bases[route.server] + route.path, route.headers)
             # warm-up: caches filled, connections open
             wrk(bases[route.server] + route.path, args.connections, 1, route.headers)
-        hello_runs: list[WrkResult] = []
+        hello_url = hello.base_url + "/"
+        hello_runs: list[tuple[WrkResult, float]] = []
         for n in range(args.rounds):
-            base = wrk(hello.base_url + "/", args.connections, args.seconds)
-            hello_runs.append(base)
+            before = measure(hello, hello_url, args, [], args.hello_seconds)
+            hello_runs.append(before)
             for route in routes:
-                result = wrk(bases[route.server] + route.path, args.connections, args.seconds,
-                             route.headers)  # fmt: skip
-                route.runs.append((result, result.rps / base.rps if base.rps else 0.0))
-            print(
-                f"{database} round {n + 1}/{args.rounds}: hello {base.rps:,.0f} req/s", flush=True
-            )
-        problems = app.log_problems() + naive.log_problems()
+                srv = app if route.server == "app" else naive
+                result, busy = measure(srv, bases[route.server] + route.path, args, route.headers)
+                after = measure(hello, hello_url, args, [], args.hello_seconds)
+                hello_runs.append(after)
+                anchor = (before[0].rps + after[0].rps) / 2
+                route.runs.append((result, result.rps / anchor if anchor else 0.0, busy))
+                before = after
+            hellos = ", ".join(f"{h.rps:,.0f}" for h, _ in hello_runs[-len(routes) - 1 :])
+            print(f"{database} round {n + 1}/{args.rounds}: hello {hellos} req/s", flush=True)
+        problems = tracebacks(app) + tracebacks(naive)
     naive_ratio = routes[-1].best()[1]
     rows: list[list[Any]] = []
-    best_hello = median_by(hello_runs, key=lambda r: r.rps)
-    rows.append(["bare ASGI hello", 200, best_hello.rps, best_hello.p50_ms, best_hello.p99_ms,
-                 "1.0000", round(best_hello.transfer_per_request),
-                 best_hello.non_2xx + best_hello.errors, "-", "-", "-"])  # fmt: skip
+    best_hello, hello_busy = median_by(hello_runs, key=lambda run: run[0].rps)
+    rows.append(["bare ASGI hello (median run)", 200, best_hello.rps, best_hello.p50_ms,
+                 best_hello.p99_ms, "1.0000", round(best_hello.transfer_per_request),
+                 best_hello.non_2xx + best_hello.errors, 100 * hello_busy,
+                 "-", "-", "-"])  # fmt: skip
     p99_ok = True
     for route in routes:
-        result, ratio = route.best()
+        result, ratio, busy = route.best()
         goal = route.goal if route.goal is not None else naive_ratio
         is_naive = route.server == "naive"
         failures = result.non_2xx + result.errors
@@ -353,14 +382,14 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
             p99_ok = p99_ok and p99 == "PASS"
         rows.append(
             [route.label, route.status, result.rps, result.p50_ms, result.p99_ms, f"{ratio:.4f}",
-             round(result.transfer_per_request), failures,
+             round(result.transfer_per_request), failures, 100 * busy,
              "-" if is_naive else f">= {goal:.4f}" + (" (naive)" if route.goal is None else ""),
              "-" if is_naive else ("PASS" if passed else "FAIL"), p99]
         )  # fmt: skip
     out.append(
         f"\nTable ({database}, 1 worker on core 0, wrk -t1 -c{args.connections} "
-        f"-d{args.seconds:g}s on core 1, median of {args.rounds} rounds by x hello; each round: "
-        "hello, the routes, the naive page)"
+        f"-d{args.seconds:g}s --timeout {WRK_TIMEOUT:g}s on core 1; median of {args.rounds} "
+        f"rounds by x hello; each route's run between two {args.hello_seconds:g} s hello runs)"
     )
     out.append(table(TABLE_HEADERS, rows))
     out.append(
@@ -368,16 +397,19 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
         + ("PASS" if p99_ok else "FAIL")
     )
     out.append(
-        "x hello = route req/s / that round's hello req/s. bytes/resp = wrk Transfer/sec / req/s "
+        "x hello = route req/s / the mean of the hello runs just before and after it. "
+        "server cpu% = the server's CPU time / wall time during the run (the kernel's loopback "
+        "work is partly counted elsewhere; a page well under 100 waited: on its database "
+        "threads, or for core 0 when it was shared). bytes/resp = wrk Transfer/sec / req/s "
         "(headers included). status: one request's answer (wrk counts only >= 400 as non-2xx); "
         "result needs the goal met, no failures and the right status (204 for the poll)."
     )
     for route in routes:
-        ratios = ", ".join(f"{ratio:.4f}" for _, ratio in route.runs)
+        ratios = ", ".join(f"{ratio:.4f}" for _, ratio, _ in route.runs)
         out.append(f"  {route.label}: x hello per round {ratios}")
     if problems:
-        out.append(f"! {len(problems)} error lines in the server logs, e.g.")
-        out.extend("    " + line for line in problems[:5])
+        out.append("! the server logs hold errors; the first:")
+        out.extend("    " + line for line in problems)
     return out
 
 
@@ -592,10 +624,7 @@ def part_scaling(filled: Filled, args: argparse.Namespace) -> list[str]:
             for _ in range(args.rounds):
                 hello_rps = 0.0
                 for name, (srv, path, headers) in targets.items():
-                    pids = group_pids(srv)
-                    cpu, start = cpu_seconds(pids), time.perf_counter()
-                    result = wrk(srv.base_url + path, args.connections, args.seconds, headers)
-                    busy = (cpu_seconds(pids) - cpu) / (time.perf_counter() - start)
+                    result, busy = measure(srv, srv.base_url + path, args, headers)
                     hello_rps = result.rps if name == "hello" else hello_rps
                     runs[name].append((result, result.rps / hello_rps if hello_rps else 0, busy))
             print(f"scaling {workers} workers done", flush=True)
