@@ -4,7 +4,7 @@ table    the event page (200 approved questions) for a returning visitor (gzip a
          one who voted and asked, the live poll with nothing changed (204), `/`, `/events`, an
          organizer signed in, and a naive FastAPI + aiosqlite + Jinja2 page; each round measures
          the hello, the routes and the naive page one after the other (server on core 0, wrk on
-         core 1) and the ratio uses that round's hello; the median round counts.
+         core 1; --cores) and each run's ratio uses the hello runs on either side of it.
 weight   the event page's HTML, raw and gzipped, and how often the visitor's CSRF token is in it.
 room     forum night: phones poll the live list every 2 s following its version while others
          vote; the bytes each phone receives per minute (httpx, not wrk: it is about bytes).
@@ -19,6 +19,7 @@ import os
 import random
 import re
 import secrets
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -62,6 +63,7 @@ from bench.questions import (
 PARTS = ("table", "weight", "room", "scaling")
 SCALING_WORKERS = (1, 2, 4)
 P99_GOAL_MS = 150.0
+CORES = {"server": "0", "wrk": "1"}  # --cores: where the server and the load generator run
 WRK_TIMEOUT = 10.0  # s: slower answers still count in p99 (wrk's own 2 s makes them errors)
 LIVE = re.compile(r"questions/live\?v=([0-9a-f]+)")
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -91,6 +93,9 @@ def parse_args() -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument(
         "--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS)
+    )
+    parser.add_argument(
+        "--cores", default="0,1", help="SERVER,WRK: the cores of the server and of wrk (0,1)"
     )
     parser.add_argument("--room-phones", type=int, default=250)
     parser.add_argument("--room-voters", type=int, default=50)
@@ -271,14 +276,43 @@ class Route:
         return median_by(self.runs, key=lambda run: run[1])
 
 
+def pin(command: list[str]) -> list[str]:
+    """The command on the server's core."""
+    return pinned(command, CORES["server"])
+
+
 def measure(
     srv: Server, url: str, args: argparse.Namespace, headers: Sequence[str], seconds: float = 0
 ) -> tuple[WrkResult, float]:
     """A wrk run and the share of one core the server's processes used meanwhile."""
     pids = group_pids(srv)
     cpu, start = cpu_seconds(pids), time.perf_counter()
-    result = wrk(url, args.connections, seconds or args.seconds, headers, WRK_TIMEOUT)
-    return result, (cpu_seconds(pids) - cpu) / (time.perf_counter() - start)
+    result = wrk(url, args.connections, seconds or args.seconds, headers, WRK_TIMEOUT, CORES["wrk"])
+    busy = (cpu_seconds(pids) - cpu) / (time.perf_counter() - start)
+    settle(srv)
+    return result, busy
+
+
+def settle(*servers: Server, idle: float = 0.1, longest: float = 15.0) -> float:
+    """Waits until the servers' processes use under `idle` of a core and answer /healthz
+    within 50 ms (the requests wrk left in flight when it stopped are answered first)."""
+    pids = [pid for srv in servers for pid in group_pids(srv)]
+    start = time.perf_counter()
+    while time.perf_counter() - start < longest:
+        cpu = cpu_seconds(pids)
+        time.sleep(0.25)
+        if cpu_seconds(pids) - cpu < idle * 0.25 and all(quick(srv) for srv in servers):
+            break
+    return time.perf_counter() - start
+
+
+def quick(srv: Server) -> bool:
+    """Whether the server answers a cheap request within 50 ms."""
+    with httpx.Client(timeout=5) as client:
+        start = time.perf_counter()
+        with suppress(httpx.HTTPError):
+            client.get(srv.base_url + "/healthz")
+        return time.perf_counter() - start < 0.05
 
 
 def tracebacks(srv: Server, keep: int = 25) -> list[str]:
@@ -302,10 +336,10 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
     active = asyncio.run(voted_and_asked(url, target))
     out: list[str] = []
     with ExitStack() as stack:
-        hello = stack.enter_context(server("hello", pinned(hello_command(free_port(), 1))))
-        naive = stack.enter_context(server("naive", pinned(naive_command(free_port()))))
+        hello = stack.enter_context(server("hello", pin(hello_command(free_port(), 1))))
+        naive = stack.enter_context(server("naive", pin(naive_command(free_port()))))
         app = stack.enter_context(
-            server(f"app-{database}", pinned(app_command(free_port(), 1)), env, "/healthz")
+            server(f"app-{database}", pin(app_command(free_port(), 1)), env, "/healthz")
         )
         boss = organizer(app.base_url)
         version = live_version(app.base_url, target, fresh)
@@ -344,7 +378,14 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
         for route in routes:
             route.status = status_of(bases[route.server] + route.path, route.headers)
             # warm-up: caches filled, connections open
-            wrk(bases[route.server] + route.path, args.connections, 1, route.headers)
+            wrk(
+                bases[route.server] + route.path,
+                args.connections,
+                1,
+                route.headers,
+                cpu=CORES["wrk"],
+            )
+        settle(app, naive, hello)
         hello_url = hello.base_url + "/"
         hello_runs: list[tuple[WrkResult, float]] = []
         for n in range(args.rounds):
@@ -387,9 +428,10 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
              "-" if is_naive else ("PASS" if passed else "FAIL"), p99]
         )  # fmt: skip
     out.append(
-        f"\nTable ({database}, 1 worker on core 0, wrk -t1 -c{args.connections} "
-        f"-d{args.seconds:g}s --timeout {WRK_TIMEOUT:g}s on core 1; median of {args.rounds} "
-        f"rounds by x hello; each route's run between two {args.hello_seconds:g} s hello runs)"
+        f"\nTable ({database}, 1 worker on core {CORES['server']}, wrk -t1 -c{args.connections} "
+        f"-d{args.seconds:g}s --timeout {WRK_TIMEOUT:g}s on core {CORES['wrk']}; median of "
+        f"{args.rounds} rounds by x hello; each route's run between two "
+        f"{args.hello_seconds:g} s hello runs)"
     )
     out.append(table(TABLE_HEADERS, rows))
     out.append(
@@ -397,10 +439,11 @@ def part_table(filled: Filled, database: str, args: argparse.Namespace) -> list[
         + ("PASS" if p99_ok else "FAIL")
     )
     out.append(
-        "x hello = route req/s / the mean of the hello runs just before and after it. "
+        "x hello = route req/s / the mean of the hello runs just before and after it; after "
+        "each run the next waits until the server has answered what wrk left in flight. "
         "server cpu% = the server's CPU time / wall time during the run (the kernel's loopback "
         "work is partly counted elsewhere; a page well under 100 waited: on its database "
-        "threads, or for core 0 when it was shared). bytes/resp = wrk Transfer/sec / req/s "
+        "threads, or for its core when it was shared). bytes/resp = wrk Transfer/sec / req/s "
         "(headers included). status: one request's answer (wrk counts only >= 400 as non-2xx); "
         "result needs the goal met, no failures and the right status (204 for the poll)."
     )
@@ -552,12 +595,12 @@ async def room(base_url: str, target: int, phones: int, voters: int, seconds: fl
 
 
 def part_room(filled: Filled, database: str, args: argparse.Namespace) -> list[str]:
-    command = pinned(app_command(free_port(), 1))
+    command = pin(app_command(free_port(), 1))
     mask = os.sched_getaffinity(0)
     with server(f"room-{database}", command, filled.env, "/healthz") as app:
         pids = group_pids(app)
         cpu = cpu_seconds(pids)
-        os.sched_setaffinity(0, {1})  # the phones on core 1, the server on core 0
+        os.sched_setaffinity(0, {int(CORES["wrk"])})  # the phones apart from the server
         try:
             r = asyncio.run(
                 room(app.base_url, filled.target, args.room_phones, args.room_voters,
@@ -573,7 +616,8 @@ def part_room(filled: Filled, database: str, args: argparse.Namespace) -> list[s
     failed = polls - fresh - unchanged if r["polls"] else 0
     per_minute = r["bytes"] / args.room_phones / (s / 60)
     out = [
-        f"\nRoom ({database}, 1 worker on core 0; the phones are httpx clients on core 1 — "
+        f"\nRoom ({database}, 1 worker on core {CORES['server']}; the phones are httpx clients "
+        f"on core {CORES['wrk']} — "
         "this part counts bytes, not throughput): "
         f"{args.room_phones} phones poll every {POLL_EVERY:g} s (HX-Request, gzip, following "
         f"the version), {args.room_voters} voters vote every {VOTE_EVERY:g} s, {s:g} s",
@@ -600,8 +644,8 @@ def part_scaling(filled: Filled, args: argparse.Namespace) -> list[str]:
     page = f"/events/{filled.target}"
     rows: list[list[Any]] = []
     for workers in SCALING_WORKERS:
-        # one worker: pinned to core 0 as in the table; more: both cores, shared with wrk
-        wrap = pinned if workers == 1 else (lambda command: command)
+        # one worker: pinned as in the table; more: both cores, shared with wrk
+        wrap = pin if workers == 1 else (lambda command: command)
         cores = 1 if workers == 1 else 2
         with ExitStack() as stack:
             hello = stack.enter_context(
@@ -619,7 +663,8 @@ def part_scaling(filled: Filled, args: argparse.Namespace) -> list[str]:
                                     [GZIP, HX, visitor.header]),
             }  # fmt: skip
             for srv, path, headers in targets.values():
-                wrk(srv.base_url + path, args.connections, 1, headers)
+                wrk(srv.base_url + path, args.connections, 1, headers, cpu=CORES["wrk"])
+            settle(hello, app)
             runs: dict[str, list[tuple[WrkResult, float, float]]] = {k: [] for k in targets}
             for _ in range(args.rounds):
                 hello_rps = 0.0
@@ -637,8 +682,9 @@ def part_scaling(filled: Filled, args: argparse.Namespace) -> list[str]:
             )  # fmt: skip
     return [
         f"\nScaling (PostgreSQL, wrk -t1 -c{args.connections} -d{args.seconds:g}s pinned to core "
-        f"1; 1 worker pinned to core 0, 2 and 4 workers NOT pinned: they share both cores with "
-        f"wrk on this {os.cpu_count()}-core machine; median of {args.rounds} rounds)",
+        f"{CORES['wrk']}; 1 worker pinned to core {CORES['server']}, 2 and 4 workers NOT pinned: "
+        f"they share both cores with wrk on this {os.cpu_count()}-core machine; median of "
+        f"{args.rounds} rounds)",
         table(SCALE_HEADERS, rows),
         "server cpu% = CPU time of the server's processes / wall time (100 = one core busy); "
         "req/s per core = req/s / (server cpu% / 100).",
@@ -650,6 +696,9 @@ def part_scaling(filled: Filled, args: argparse.Namespace) -> list[str]:
 
 def main() -> None:
     args = parse_args()
+    # a SIGTERM stops the servers and drops the scratch database (the context managers' exits)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    CORES["server"], CORES["wrk"] = args.cores.split(",")
     print(machine_note())
     print(f"Parts: {', '.join(args.parts)}. The machine may be shared with other work.\n")
     started = time.perf_counter()

@@ -376,6 +376,7 @@ def wrk(
     seconds: float = 8,
     headers: Sequence[str] = (),
     timeout: float | None = None,
+    cpu: str = LOAD_CPU,
 ) -> WrkResult:
     """`wrk --latency` on its own core against one URL; the figures it prints.
 
@@ -386,7 +387,7 @@ def wrk(
         *(["--timeout", f"{timeout:g}s"] if timeout else []),
         *(arg for header in headers for arg in ("-H", header)), url,
     ]  # fmt: skip
-    out = subprocess.run(pinned(command, LOAD_CPU), capture_output=True, text=True, check=True)
+    out = subprocess.run(pinned(command, cpu), capture_output=True, text=True, check=True)
     text = out.stdout
     percentiles = dict(
         line.split()[:2] for line in text.splitlines() if line.strip()[:3] in ("50%", "99%")
