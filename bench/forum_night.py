@@ -606,6 +606,7 @@ def part_room(filled: Filled, database: str, args: argparse.Namespace) -> list[s
         pids = group_pids(app)
         cpu = cpu_seconds(pids)
         os.sched_setaffinity(0, {int(CORES["wrk"])})  # the phones apart from the server
+        own = time.process_time()
         try:
             r = asyncio.run(
                 room(app.base_url, filled.target, args.room_phones, args.room_voters,
@@ -613,6 +614,7 @@ def part_room(filled: Filled, database: str, args: argparse.Namespace) -> list[s
             )  # fmt: skip
         finally:
             os.sched_setaffinity(0, mask)
+        own = time.process_time() - own
         cpu = cpu_seconds(pids) - cpu
         problems = app.log_problems()
     s = args.room_seconds
@@ -627,11 +629,12 @@ def part_room(filled: Filled, database: str, args: argparse.Namespace) -> list[s
         f"{args.room_phones} phones poll every {POLL_EVERY:g} s (HX-Request, gzip, following "
         f"the version), {args.room_voters} voters vote every {VOTE_EVERY:g} s, {s:g} s",
         f"  bytes per phone per minute: {per_minute:,.0f} (status line + headers + compressed "
-        f"body of the polls; the first page load, {r['page']:,.0f} bytes, not counted)",
+        f"body of the polls; the first page load, {r['page']:,.0f} bytes, not counted); "
+        f"{r['bytes'] / polls:,.0f} bytes per poll",
         f"  polls/s {r['polls'] / s:,.1f}; 200 (new list) {100 * fresh / polls:.1f}%, "
         f"204 (unchanged) {100 * unchanged / polls:.1f}%, failed {failed}; "
         f"p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms; votes/s {r['votes'] / s:.1f}; "
-        f"server cpu {100 * cpu / s:.0f}%",
+        f"server cpu {100 * cpu / s:.0f}%, the phones' (httpx) cpu {100 * own / s:.0f}%",
     ]
     if failed:
         out.append(f"  statuses: {r['statuses']}")
