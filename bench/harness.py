@@ -371,14 +371,23 @@ def _bytes(text: str) -> float:
 
 
 def wrk(
-    url: str, connections: int = 50, seconds: float = 8, headers: Sequence[str] = ()
+    url: str,
+    connections: int = 50,
+    seconds: float = 8,
+    headers: Sequence[str] = (),
+    timeout: float | None = None,
+    cpu: str = LOAD_CPU,
 ) -> WrkResult:
-    """`wrk --latency` on its own core against one URL; the figures it prints."""
+    """`wrk --latency` on its own core against one URL; the figures it prints.
+
+    `timeout`: wrk's own (2 s unless given); slower answers count as errors, not in p99.
+    """
     command = [
         "wrk", "--latency", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s",
+        *(["--timeout", f"{timeout:g}s"] if timeout else []),
         *(arg for header in headers for arg in ("-H", header)), url,
     ]  # fmt: skip
-    out = subprocess.run(pinned(command, LOAD_CPU), capture_output=True, text=True, check=True)
+    out = subprocess.run(pinned(command, cpu), capture_output=True, text=True, check=True)
     text = out.stdout
     percentiles = dict(
         line.split()[:2] for line in text.splitlines() if line.strip()[:3] in ("50%", "99%")
