@@ -63,6 +63,7 @@ from app.voters import VoterCookieMiddleware
 
 _frozen = False
 SHARED_PAGES_BYTES = 16 * 1024 * 1024  # per cache and worker
+GC_THRESHOLDS = (10_000, 50, 100)
 # the routes that take an upload (app/routers/api_contracts.py, manage_signatures.py)
 UPLOAD_PREFIXES = ("/api/v1/contract-signatures/", "/manage/contract-signatures")
 
@@ -77,6 +78,10 @@ def _freeze_startup_objects() -> None:
         _frozen = True
         gc.collect()
         gc.freeze()
+        # a young collection every 10,000 new objects, not 700, and the full one rarer: a
+        # request makes thousands, and under load a full collection ran every second or so for
+        # 9-22 ms and freed next to nothing (bench/README.md)
+        gc.set_threshold(*GC_THRESHOLDS)
 
 
 @asynccontextmanager

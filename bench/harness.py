@@ -17,6 +17,11 @@ from typing import IO, Any
 
 import httpx
 
+try:  # the event loop `serve` runs on, to serve the hello the same way
+    from app.cli import EVENT_LOOP
+except ImportError:  # an app from before it chose one (uvicorn's "auto": uvloop when installed)
+    EVENT_LOOP = "auto"
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
 POP_FORUMS = str(BIN_DIR / "pop-forums")
@@ -118,7 +123,8 @@ def _port_workers(port: int, workers: int) -> list[str]:
 
 
 def uvicorn_args(port: int, workers: int) -> list[str]:
-    return ["--no-access-log", "--no-server-header", *_port_workers(port, workers)]
+    loop = ["--loop", EVENT_LOOP]
+    return ["--no-access-log", "--no-server-header", *loop, *_port_workers(port, workers)]
 
 
 @dataclass

@@ -116,6 +116,11 @@ async def test_the_language_switch_sticks(client: Browser) -> None:
 async def test_the_switch_refuses_to_send_people_off_site(client: Browser) -> None:
     response = await client.post_form("/lang", {"lang": "en", "next": "https://evil.example/"})
     assert response.headers["location"] == "/"
+    # the page's buttons say where to go back to in their address (formaction)
+    response = await client.post_form("/lang?next=https://evil.example/", {"lang": "en"})
+    assert response.headers["location"] == "/"
+    response = await client.post_form("/lang?next=/events%3Fwhen%3Dpast", {"lang": "en"})
+    assert response.headers["location"] == "/events?when=past"
 
 
 async def test_error_pages_speak_the_language_of_the_person(client: Browser) -> None:

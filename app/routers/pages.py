@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.config import LOCALES
@@ -29,10 +29,12 @@ async def home(request: Request, session: SessionDep) -> Response:
 async def set_language(
     settings: SettingsDep,
     lang: Annotated[str, Form(max_length=5)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    next: Annotated[str, Form(max_length=2000)] = "",
+    back_to: Annotated[str, Query(alias="next", max_length=2000)] = "/",
 ) -> Response:
-    """Remembers the chosen language for a year and goes back to where the person was."""
-    response = see_other(safe_next(next))
+    """Remembers the chosen language for a year and goes back to where the person was (the
+    page's language buttons say where in their address; a form of an older page in a field)."""
+    response = see_other(safe_next(next or back_to))
     if lang in LOCALES:
         response.set_cookie(
             LANGUAGE_COOKIE,
