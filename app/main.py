@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # while rendered anew): rendering less often keeps p99 down (figures in bench/README.md)
     app.state.event_pages = SharedPages(ttl=5.0, max_entries=64)
     app.state.question_lists = SharedPages(ttl=5.0, max_entries=64)
+    app.state.list_pages = SharedPages(ttl=5.0, max_entries=64)  # / and /events, the same way
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)
