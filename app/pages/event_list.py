@@ -2,16 +2,21 @@
 and the shared copies every anonymous visitor gets.
 
 A list is the same for every visitor who is not signed in but for the CSRF token, so it is
-rendered once per version of the events (services/events.py `list_version`, one statement a
-request) and kept in `app.state.list_pages` (app/pagecache.py); the names of places,
-organizations, elections and candidates it shows may be as old as the cache's time to live.
+rendered once per version of the events (services/events.py `list_version`) and kept in
+`app.state.list_pages` (app/pagecache.py). A worker reads the version at most once every
+`VERSION_SECONDS`, so a change to the events shows on every worker within that; the names of
+places, organizations, elections and candidates the lists show may be as old as the cache's
+time to live.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -27,6 +32,12 @@ from app.templating import is_htmx, render, render_shared, shared_response
 
 # what a list's page shows, read in this session as of this moment
 ContextMaker = Callable[[AsyncSession, datetime], Awaitable[dict[str, Any]]]
+
+# well inside the 3 s in which a change must show on every worker's pages, and it spares the
+# busy lists a database round trip a request
+VERSION_SECONDS = 1.0
+_versions: WeakKeyDictionary[Database, tuple[float, str]] = WeakKeyDictionary()
+_reading: WeakKeyDictionary[Database, "asyncio.Future[str]"] = WeakKeyDictionary()
 
 PER_PAGE = 20
 
@@ -75,17 +86,15 @@ async def list_page(
 ) -> Response:
     """The list rendered for whoever is signed in; for everyone else, the shared copy of this
     version, language, address and kind of request (a whole page, or the block for htmx)."""
-    now = utcnow()
     if getattr(request.state, "principal", None) is not None:  # never shared, never cached
         async with db.read() as session:
-            context = await make_context(session, now)
+            context = await make_context(session, utcnow())
         return render(request, template, context, block=block, headers=headers)
-    async with db.snapshot() as connection:
-        version = await events.list_version(connection=connection, now=now)
+    version = await _version(db)
 
     async def render_page() -> SharedHtml:
-        async with db.read() as session:
-            context = await make_context(session, now)
+        async with db.read() as session:  # as of now: never older than the version
+            context = await make_context(session, utcnow())
         return render_shared(request, template, context, block=block)
 
     # the whole page shows its own address (the language form comes back to it)
@@ -93,3 +102,25 @@ async def list_page(
     key = (request.url.path, request.url.query, htmx, i18n.get_locale(), version)
     page = await request.app.state.list_pages.get(key, render_page)
     return shared_response(request, page, None, headers=headers)
+
+
+async def _version(db: Database) -> str:
+    """The version of the events, read again once it is `VERSION_SECONDS` old (by one request
+    while the others that want it wait for that one)."""
+    held = _versions.get(db)
+    if held is not None and monotonic() - held[0] < VERSION_SECONDS:
+        return held[1]
+    reading = _reading.get(db)
+    if reading is None:
+        reading = asyncio.ensure_future(_read_version(db))
+        _reading[db] = reading
+        reading.add_done_callback(lambda _done: _reading.pop(db, None))
+    return await asyncio.shield(reading)
+
+
+async def _read_version(db: Database) -> str:
+    read_at = monotonic()
+    async with db.snapshot() as connection:
+        version = await events.list_version(connection=connection, now=utcnow())
+    _versions[db] = (read_at, version)
+    return version
