@@ -4,9 +4,10 @@ and the shared copies every anonymous visitor gets.
 A list is the same for every visitor who is not signed in but for the CSRF token, so it is
 rendered once per version of the events (services/events.py `list_version`) and kept in
 `app.state.list_pages` (app/pagecache.py). A worker reads the version at most once every
-`VERSION_SECONDS`, so a change to the events shows on every worker within that; the names of
-places, organizations, elections and candidates the lists show may be as old as the cache's
-time to live.
+`VERSION_SECONDS`, and again after any commit of its own, so a change to the events shows at
+once on the worker that made it and within that on the others; the names of places,
+organizations, elections and candidates the lists show may be as old as the cache's time to
+live.
 """
 
 import asyncio
@@ -16,10 +17,11 @@ from datetime import datetime
 from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet, ref
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import i18n
@@ -37,6 +39,7 @@ ContextMaker = Callable[[AsyncSession, datetime], Awaitable[dict[str, Any]]]
 # busy lists a database round trip a request
 VERSION_SECONDS = 1.0
 _versions: WeakKeyDictionary[Database, tuple[float, str]] = WeakKeyDictionary()
+_watched: WeakSet[Database] = WeakSet()
 _reading: WeakKeyDictionary[Database, "asyncio.Future[str]"] = WeakKeyDictionary()
 
 PER_PAGE = 20
@@ -119,8 +122,20 @@ async def _version(db: Database) -> str:
 
 
 async def _read_version(db: Database) -> str:
+    if db not in _watched:  # from now on, a commit of this worker's makes it read again
+        _watched.add(db)
+        event.listen(db.engine.sync_engine, "commit", _forget(ref(db)))
     read_at = monotonic()
     async with db.snapshot() as connection:
         version = await events.list_version(connection=connection, now=utcnow())
     _versions[db] = (read_at, version)
     return version
+
+
+def _forget(db: "ref[Database]") -> Callable[[Any], None]:
+    def forget(_connection: Any) -> None:
+        known = db()
+        if known is not None:
+            _versions.pop(known, None)
+
+    return forget
