@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.question_lists = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)
     # the live list's "nothing changed" (204) from the version read less than a second ago
     app.state.question_versions = RecentVersions(seconds=1.0)
+    app.state.list_pages = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)  # / and /events
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=4)

@@ -1,14 +1,46 @@
-"""The public list of events (/events): its context, and the addresses of its filters."""
+"""The public lists of events (/ and /events): their context, the addresses of the filters,
+and the shared copies every anonymous visitor gets.
 
+A list is the same for every visitor who is not signed in but for the CSRF token, so it is
+rendered once per version of the events (services/events.py `list_version`) and kept in
+`app.state.list_pages` (app/pagecache.py). A worker reads the version at most once every
+`VERSION_SECONDS`, and again after any commit of its own, so a change to the events shows at
+once on the worker that made it and within that on the others; the names of places,
+organizations, elections and candidates the lists show may be as old as the cache's time to
+live.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary, WeakSet, ref
 
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import EventKind
+from app import i18n
+from app.db import Database
+from app.models import EventKind, utcnow
+from app.pagecache import SharedHtml
 from app.services import events
 from app.services.events import EventFilters
+from app.templating import is_htmx, render, render_shared, shared_response
+
+# what a list's page shows, read in this session as of this moment
+ContextMaker = Callable[[AsyncSession, datetime], Awaitable[dict[str, Any]]]
+
+# well inside the 3 s in which a change must show on every worker's pages, and it spares the
+# busy lists a database round trip a request
+VERSION_SECONDS = 1.0
+_versions: WeakKeyDictionary[Database, tuple[float, str]] = WeakKeyDictionary()
+_watched: WeakSet[Database] = WeakSet()
+_reading: WeakKeyDictionary[Database, "asyncio.Future[str]"] = WeakKeyDictionary()
 
 PER_PAGE = 20
 
@@ -27,11 +59,11 @@ def events_url(filters: EventFilters, page: int = 1) -> str:
 
 
 async def list_context(
-    *, session: AsyncSession, filters: EventFilters, page: int
+    *, session: AsyncSession, filters: EventFilters, page: int, now: datetime | None = None
 ) -> dict[str, Any]:
     """One page of the list, the filter form's choices and the links that change them."""
     found = await events.list_public_events(
-        session=session, filters=filters, page=page, per_page=PER_PAGE
+        session=session, filters=filters, page=page, per_page=PER_PAGE, now=now
     )
     return {
         "found": found,
@@ -44,3 +76,66 @@ async def list_context(
         "clear_url": events_url(EventFilters(past=filters.past)),
         "any_filter": bool(filters.municipality or filters.kind or filters.election_id),
     }
+
+
+async def list_page(
+    request: Request,
+    db: Database,
+    template: str,
+    make_context: ContextMaker,
+    *,
+    block: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The list rendered for whoever is signed in; for everyone else, the shared copy of this
+    version, language, address and kind of request (a whole page, or the block for htmx)."""
+    if getattr(request.state, "principal", None) is not None:  # never shared, never cached
+        async with db.read() as session:
+            context = await make_context(session, utcnow())
+        return render(request, template, context, block=block, headers=headers)
+    version = await _version(db)
+
+    async def render_page() -> SharedHtml:
+        async with db.read() as session:  # as of now: never older than the version
+            context = await make_context(session, utcnow())
+        return render_shared(request, template, context, block=block)
+
+    # the whole page shows its own address (the language form comes back to it)
+    htmx = block is not None and is_htmx(request)
+    key = (request.url.path, request.url.query, htmx, i18n.get_locale(), version)
+    page = await request.app.state.list_pages.get(key, render_page)
+    return shared_response(request, page, None, headers=headers)
+
+
+async def _version(db: Database) -> str:
+    """The version of the events, read again once it is `VERSION_SECONDS` old (by one request
+    while the others that want it wait for that one)."""
+    held = _versions.get(db)
+    if held is not None and monotonic() - held[0] < VERSION_SECONDS:
+        return held[1]
+    reading = _reading.get(db)
+    if reading is None:
+        reading = asyncio.ensure_future(_read_version(db))
+        _reading[db] = reading
+        reading.add_done_callback(lambda _done: _reading.pop(db, None))
+    return await asyncio.shield(reading)
+
+
+async def _read_version(db: Database) -> str:
+    if db not in _watched:  # from now on, a commit of this worker's makes it read again
+        _watched.add(db)
+        event.listen(db.engine.sync_engine, "commit", _forget(ref(db)))
+    read_at = monotonic()
+    async with db.snapshot() as connection:
+        version = await events.list_version(connection=connection, now=utcnow())
+    _versions[db] = (read_at, version)
+    return version
+
+
+def _forget(db: "ref[Database]") -> Callable[[Any], None]:
+    def forget(_connection: Any) -> None:
+        known = db()
+        if known is not None:
+            _versions.pop(known, None)
+
+    return forget

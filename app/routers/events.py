@@ -5,19 +5,20 @@ app/routers/municipalities.py. The .ics routes are declared before `/events/{eve
 that they match first.
 """
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.deps import DatabaseDep, SessionDep, SettingsDep, get_principal
 from app.models import ID_MAX, EventKind, Id
-from app.pages.event_list import events_url, list_context
+from app.pages.event_list import events_url, list_context, list_page
 from app.pages.event_page import event_page as personal_event_page
 from app.pages.event_page import shareable, shared_event_page, sort_of
 from app.services import calendar, events
 from app.services.events import EventFilters
-from app.templating import render
 from app.voters import VoterDep
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
@@ -59,7 +60,7 @@ async def events_feed(session: SessionDep, settings: SettingsDep) -> Response:
 @router.get("/events", name="events")
 async def event_list(
     request: Request,
-    session: SessionDep,
+    db: DatabaseDep,
     municipality: Text = "",
     kind: Text = "",
     election: Text = "",
@@ -67,10 +68,15 @@ async def event_list(
     page: PageNumber = 1,
 ) -> Response:
     filters = _filters(municipality, kind, election, when)
-    context = await list_context(session=session, filters=filters, page=page)
+
+    async def context(session: AsyncSession, now: datetime) -> dict[str, Any]:
+        return await list_context(session=session, filters=filters, page=page, now=now)
+
     # htmx pushes this tidy address instead of the form's, which sends its empty fields too
     headers = {"HX-Push-Url": events_url(filters, page)}
-    return render(request, "public/events.html", context, block="results", headers=headers)
+    return await list_page(
+        request, db, "public/events.html", context, block="results", headers=headers
+    )
 
 
 @router.get("/events/{event_id}.ics", name="event_calendar")

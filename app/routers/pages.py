@@ -1,16 +1,18 @@
 """The public pages: home, and the language switch."""
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import LOCALES
-from app.deps import SessionDep, SettingsDep, get_principal
+from app.deps import DatabaseDep, SettingsDep, get_principal
 from app.i18n import LANGUAGE_COOKIE
+from app.pages.event_list import list_page
 from app.routers.forms import safe_next, see_other
 from app.services import events
-from app.templating import render
 
 router = APIRouter(dependencies=[Depends(get_principal)], include_in_schema=False)
 
@@ -18,11 +20,14 @@ HOME_EVENTS = 6
 
 
 @router.get("/", name="home")
-async def home(request: Request, session: SessionDep) -> Response:
-    upcoming = await events.list_public_events(
-        session=session, filters=events.EventFilters(), per_page=HOME_EVENTS
-    )
-    return render(request, "public/home.html", {"upcoming": upcoming})
+async def home(request: Request, db: DatabaseDep) -> Response:
+    async def context(session: AsyncSession, now: datetime) -> dict[str, Any]:
+        upcoming = await events.list_public_events(
+            session=session, filters=events.EventFilters(), per_page=HOME_EVENTS, now=now
+        )
+        return {"upcoming": upcoming}
+
+    return await list_page(request, db, "public/home.html", context)
 
 
 @router.post("/lang", name="set_language")

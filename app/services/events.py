@@ -5,6 +5,7 @@ Only public statuses (scheduled, held, cancelled) ever leave `list_public_events
 Every function runs a fixed number of statements, whatever the number of events.
 """
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
 from app.i18n import gettext as _
@@ -235,6 +236,28 @@ async def list_public_events(
     rows = (await session.execute(statement)).all() if total else []
     items = await _with_candidates(session=session, rows=rows)
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+# Whatever a list of events shows of the events and their invitations changes one of these: the
+# count and last change of events and of invitations (a deleted one lowers a count), and the
+# number of events that have ended (an event leaves the upcoming list the moment it ends).
+_EV = Event.__table__.c  # type: ignore[attr-defined]
+_EC = EventCandidate.__table__.c  # type: ignore[attr-defined]
+_LIST_VERSION = select(
+    select(func.count(_EV.id)).scalar_subquery(),
+    select(func.max(_EV.updated_at)).scalar_subquery(),
+    select(func.count(_EV.id)).where(_EV.ends_at < bindparam("now")).scalar_subquery(),
+    select(func.count(_EC.event_id)).scalar_subquery(),
+    select(func.max(_EC.updated_at)).scalar_subquery(),
+)
+
+
+async def list_version(*, connection: AsyncConnection, now: datetime) -> str:
+    """Changes whenever an event list as of `now` would show its events differently, in one
+    statement (the names of places, organizations and candidates are not in it)."""
+    row = (await connection.execute(_LIST_VERSION, {"now": now})).first()
+    raw = "|".join(map(str, row or ()))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 async def get_event(*, session: AsyncSession, event_id: int) -> EventListing | None:
