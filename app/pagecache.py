@@ -18,8 +18,10 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
+from weakref import WeakSet
 
 from markupsafe import Markup
+from sqlalchemy import event
 
 from app.gzipjoin import Frame, Piece, compressed, gzip_member, stored
 
@@ -251,12 +253,20 @@ class SharedPages:
 class RecentVersions:
     """The version of each event's questions as this worker last read it, trusted for
     `seconds`: a phone that asks every 2 s then sees a change made on any worker within
-    2 + `seconds` s, and most of a room's polls are answered without the database."""
+    2 + `seconds` s, and most of a room's polls and page loads are answered without reading
+    it. A commit on this worker (`follow`) forgets them all: its own changes show at once."""
 
     def __init__(self, *, seconds: float, max_entries: int = 10_000) -> None:
         self.seconds = seconds
         self.max_entries = max_entries
         self._known: dict[int, tuple[float, str]] = {}
+        self._followed: WeakSet[Any] = WeakSet()
+
+    def follow(self, engine: Any) -> None:
+        """From now on, every commit through this (sync) engine clears what is known."""
+        if engine not in self._followed:
+            self._followed.add(engine)
+            event.listen(engine, "commit", lambda _connection: self.clear())
 
     def get(self, event_id: int) -> str | None:
         known = self._known.get(event_id)

@@ -301,8 +301,18 @@ async def _page_context(
 async def shared_event_page(
     request: Request, db: Database, event_id: int, voter: str, sort: str
 ) -> Response:
-    """The public event page with its questions, from the shared page of this version."""
-    state = await questions.page_state(db=db, event_id=event_id, voter=voter)
+    """The public event page with its questions, from the shared page of this version (read
+    less than a second ago, as the live list's, or now)."""
+    versions: RecentVersions = request.app.state.question_versions
+    versions.follow(db.engine.sync_engine)
+    version = versions.get(event_id)
+    if version is not None:
+        state = await questions.visitor_state(
+            db=db, event_id=event_id, voter=voter, version=version
+        )
+    else:
+        state = await questions.page_state(db=db, event_id=event_id, voter=voter)
+        versions.put(event_id, state.version)
 
     # a signed-in organizer's page differs from a visitor's (the menu): theirs alone, by user
     principal = getattr(request.state, "principal", None)
@@ -331,6 +341,7 @@ async def shared_live_list(
 ) -> Response:
     """204 while the list is as the browser has it (version `seen`), else the fresh list."""
     versions: RecentVersions = request.app.state.question_versions
+    versions.follow(db.engine.sync_engine)
     if versions.get(event_id) == seen:
         return _nothing_new()
     state = await questions.page_state(db=db, event_id=event_id, voter=voter)

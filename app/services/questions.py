@@ -325,6 +325,16 @@ class PageState:
     asked: bool
 
 
+_VISITOR = select(_VOTED, _ASKED)
+
+
+async def visitor_state(*, db: Database, event_id: int, voter: str, version: str) -> PageState:
+    """What one browser did at the event, with a `version` read a moment ago (RecentVersions):
+    half the cost of page_state, which reads the version too."""
+    row = await db.read_row(_VISITOR, {"event_id": event_id, "voter": voter})
+    return _state(version, row)
+
+
 _COUNTS = select(_Q.id, _Q.votes).where(_Q.event_id == bindparam("event_id"), _Q.status.in_(PUBLIC))
 
 
@@ -337,9 +347,14 @@ async def vote_counts(*, db: Database, event_id: int) -> dict[int, int]:
 async def page_state(*, db: Database, event_id: int, voter: str) -> PageState:
     """All a shared event page needs per visitor, in one statement (see Database.read_row)."""
     row = await db.read_row(_PAGE_STATE, {"event_id": event_id, "voter": voter})
+    return _state(_version_of(row), row)
+
+
+def _state(version: str, row: Sequence[Any] | None) -> PageState:
+    """The state from a row that ends with the voter's votes ("12,15,40") and whether it asked."""
     voted = row[-2] if row else None
     return PageState(
-        version=_version_of(row),
+        version=version,
         voted=frozenset(int(n) for n in voted.split(",")) if voted else frozenset(),
         asked=bool(row and row[-1]),
     )
