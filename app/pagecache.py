@@ -62,6 +62,7 @@ class Slot:
 # what one visitor gets in place of some slots' defaults: slot index -> HTML
 Overrides = Mapping[int, str]
 _BLOCK_CHARACTERS = 6_000  # the gzip path recompresses a block that has a visitor's own part
+_BLOCKS_KEPT = 64  # such blocks kept per page (~6 KB compressed to ~2 KB each)
 
 
 @dataclass(frozen=True)
@@ -97,19 +98,40 @@ class SharedHtml:
             return self._default_frame.member(csrf_token.encode())
         token = stored(csrf_token.encode())
         pieces: list[Piece] = []
-        for (first, last), packed in zip(self._blocks, self._blocks_gzip, strict=True):
-            if any(first <= n < last for n in overrides):
-                packed = _split_compressed(self._block_text(first, last, overrides))
+        blocks = zip(self._blocks, self._blocks_gzip, strict=True)
+        for block, ((first, last), packed) in enumerate(blocks):
+            own = tuple((n, html) for n, html in overrides.items() if first <= n < last)
+            if own:
+                packed = self._block_with(block, own)
             pieces += (token if p is None else p for p in packed)
         return gzip_member(pieces)
+
+    def _block_with(self, block: int, own: tuple[tuple[int, str], ...]) -> list[Piece | None]:
+        """A block compressed with these slots' HTML: kept for whoever has the same (all who
+        voted for the same question of the block, and nothing else in it)."""
+        key = (block, own)
+        packed = self._blocks_seen.get(key)
+        if packed is None:
+            first, last = self._blocks[block]
+            packed = _split_compressed(self._block_text(first, last, dict(own)))
+            if len(self._blocks_seen) >= _BLOCKS_KEPT:
+                self._blocks_seen.clear()
+            self._blocks_seen[key] = packed
+        return packed
+
+    @cached_property
+    def _blocks_seen(self) -> dict[tuple[int, tuple[tuple[int, str], ...]], list[Piece | None]]:
+        return {}
 
     @property
     def weight(self) -> int:
         """About what it holds, in bytes (what the caches count)."""
         plain = sum(map(len, self.parts)) + sum(len(s.default) for s in self.slots)
         packed = sum(len(p.data) for p in self._default_gzip if p is not None)
-        # the text, its bytes, and its pieces compressed (whole, and in blocks: ~2x as big)
-        return 2 * plain + sum(map(len, self._default_pieces)) + 3 * packed
+        # the text, its bytes, its pieces compressed (whole, and in blocks: ~2x as big), and
+        # room for the blocks kept with voters' parts
+        blocks_kept = min(len(self._blocks), _BLOCKS_KEPT) * 3_000
+        return 2 * plain + sum(map(len, self._default_pieces)) + 3 * packed + blocks_kept
 
     @cached_property
     def _index(self) -> dict[tuple[str, Hashable], int]:

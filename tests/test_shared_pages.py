@@ -266,6 +266,7 @@ def test_a_gzipped_shared_page_is_the_same_page_for_each_visitor() -> None:
         ("xyz", {0: f"<b>voted {CSRF_PLACEHOLDER}</b>", 299: "<b>voted</b>"}),
         ("uvw", {300: "<section>Pyetjet e tua</section>", 150: "<b>ë</b>"}),
         ("rst", {}),
+        ("kept", {0: f"<b>voted {CSRF_PLACEHOLDER}</b>", 299: "<b>voted</b>"}),  # blocks kept
     ]:
         plain = page.personalize(token, overrides)
         packed = page.personalize_gzip(token, overrides)

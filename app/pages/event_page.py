@@ -415,6 +415,26 @@ def _new_counts(
     return gzipped_response(request, gzip.compress(html, compresslevel=4, mtime=0), headers)
 
 
+# "your questions", as rendered for a browser at a version of the event's questions (a
+# question of theirs moderated, merged or asked makes a new version): read and rendered again
+# only when it may have changed, not at each of their page loads and polls
+_mine_seen: SizedCache[str] = SizedCache(4 * 1024 * 1024, lambda _key, html: 2 * len(html) + 300)
+
+
+async def _mine_html(
+    db: Database, event_id: int, voter: str, tokens: list[str], version: str
+) -> str:
+    key = (event_id, voter, tuple(tokens), version, i18n.get_locale())
+    html = _mine_seen.get(key)
+    if html is None:
+        async with db.read() as session:
+            mine = await _mine(session, event_id, voter, tokens)
+        context = {"event_id": event_id, "my_questions": mine}
+        html = render_fragment("public/questions/_mine.html", context) if mine else ""
+        _mine_seen.put(key, html)
+    return html
+
+
 async def _visitor_parts(
     request: Request,
     db: Database,
@@ -428,11 +448,7 @@ async def _visitor_parts(
     tokens = [t for e, t in my_tokens(request) if e == event_id]
     mine_html = ""
     if state.asked or tokens:
-        async with db.read() as session:
-            mine = await _mine(session, event_id, voter, tokens)
-        if mine:
-            context = {"event_id": event_id, "my_questions": mine}
-            mine_html = render_fragment("public/questions/_mine.html", context)
+        mine_html = await _mine_html(db, event_id, voter, tokens, state.version)
     if not (state.voted or mine_html):
         return None
     overrides: dict[int, str] = {}
