@@ -92,6 +92,7 @@ def serve(
     import uvicorn
 
     from app.accesslog import uvicorn_log_config
+    from app.http_protocol import HTTP_PROTOCOL
 
     settings = listening_settings(host=host, port=port)
     host, port = settings.host, settings.port
@@ -128,6 +129,7 @@ def serve(
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         loop=EVENT_LOOP,
+        http=HTTP_PROTOCOL,  # Nagle off on every connection, several workers too
         # uvicorn's own access log writes whole paths, tokens and all: app/accesslog.py instead
         access_log=False,
         log_config=uvicorn_log_config(access_log=access_log),

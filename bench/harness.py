@@ -114,8 +114,8 @@ def app_command(port: int, workers: int) -> list[str]:
 
 
 def hello_command(port: int, workers: int) -> list[str]:
-    """The bare ASGI hello-world, served by uvicorn the same way."""
-    return [sys.executable, "-m", "uvicorn", "bench.hello:app", *uvicorn_args(port, workers)]
+    """The bare ASGI hello-world, served by uvicorn the same way (bench/hello_server.py)."""
+    return [sys.executable, "-m", "bench.hello_server", str(port), str(workers)]
 
 
 def _port_workers(port: int, workers: int) -> list[str]:
