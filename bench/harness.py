@@ -115,7 +115,7 @@ def app_command(port: int, workers: int) -> list[str]:
 
 def hello_command(port: int, workers: int) -> list[str]:
     """The bare ASGI hello-world, served by uvicorn the same way (bench/hello_server.py)."""
-    return [sys.executable, "-m", "bench.hello_server", str(port), str(workers)]
+    return [sys.executable, "-m", "bench.hello_server", *_port_workers(port, workers)[2:]]
 
 
 def _port_workers(port: int, workers: int) -> list[str]:
