@@ -22,6 +22,7 @@ from app.security import (
     SESSION_COOKIE,
     csrf_token_is_valid,
     is_bearer_request,
+    may_be_signed_in,
     needs_csrf_check,
     origin_is_foreign,
 )
@@ -97,7 +98,7 @@ async def get_principal(
     It reads in a short session of its own, so that the request's write session (on SQLite a
     BEGIN IMMEDIATE) is not opened before the handler needs it.
     """
-    if not is_bearer_request(request) and SESSION_COOKIE not in request.cookies:
+    if not may_be_signed_in(request):
         request.state.principal = None  # a visitor: no session to look up, no database
         return None
     async with db.read() as session:

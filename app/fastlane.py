@@ -3,8 +3,8 @@
 `GET /events/{id}` and its live list `GET /events/{id}/questions/live` are what hundreds of
 phones ask for, every 2 s, all evening. For a visitor (no session cookie, no API token) with an
 address as the page makes it, this middleware makes the checks of their routes itself (the id,
-the query, no NUL) and calls what those routes call (app/pages/event_page.py); FastAPI's
-routing and dependency solving cost more than the rest of such an answer (bench/README.md).
+the query, no NUL, nobody signed in) and calls what those routes call (app/pages/event_page.py);
+FastAPI's routing and dependency solving cost more than the rest of such an answer.
 Anything else, and anything unusual (an error to render, a query it does not know), goes on to
 the app, which answers it as always.
 """
@@ -17,9 +17,8 @@ from starlette.requests import Request
 
 from app.models import ID_MAX
 from app.pages.event_page import SHAREABLE_QUERIES, shared_event_page, shared_live_list, sort_of
-from app.security import SESSION_COOKIE, ASGIApp, Receive, Scope, Send
-from app.services.questions import browser_id
-from app.voters import VOTER_COOKIE
+from app.security import ASGIApp, Receive, Scope, Send, may_be_signed_in
+from app.voters import voter_of
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class FastLaneMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and _is_visitor(scope):
+        if scope["type"] == "http" and scope["method"] == "GET":
             path = scope["path"]
             page = _PAGE.fullmatch(path)
             live = None if page else _LIVE.fullmatch(path)
@@ -69,11 +68,12 @@ class FastLaneMiddleware:
         ):
             return False
         request = Request(scope, receive)
-        request.state.principal = None  # what the routes' get_principal says of a visitor
+        if may_be_signed_in(request):  # the routes look them up (app/deps.py get_principal)
+            return False
+        request.state.principal = None  # what get_principal says of a visitor
         app = scope["app"]
         settings, db = app.state.settings, app.state.db
-        cookie = scope.get("state", {}).get("voter_cookie") or request.cookies.get(VOTER_COOKIE)
-        voter = browser_id(secret=settings.secret_key, cookie=cookie or "anonymous")
+        voter = voter_of(request, settings.secret_key)
         sort = sort_of(params.get("sort"))
         try:
             if page is not None:
@@ -86,11 +86,3 @@ class FastLaneMiddleware:
             return False
         await response(scope, receive, send)
         return True
-
-
-def _is_visitor(scope: Scope) -> bool:
-    """No API token and no session cookie: nobody signed in (as get_principal decides)."""
-    for name, value in scope["headers"]:
-        if name == b"authorization" or (name == b"cookie" and SESSION_COOKIE.encode() in value):
-            return False
-    return True

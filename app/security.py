@@ -119,6 +119,11 @@ def is_bearer_request(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
+def may_be_signed_in(request: Request) -> bool:
+    """An API token or a session cookie: someone to look up (neither: a visitor)."""
+    return is_bearer_request(request) or SESSION_COOKIE in request.cookies
+
+
 # Deliberately without a CSRF token: a mail client's one-click unsubscribe (RFC 8058) posts from
 # no page of ours, with no cookie; the signed token in the path is what authorizes it, and all
 # it can do is stop e-mail to the address the token names.

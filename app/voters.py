@@ -64,10 +64,15 @@ class VoterCookieMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-async def get_voter(request: Request, settings: SettingsDep) -> str:
-    """This browser's stored identity (a keyed hash of its cookie)."""
+def voter_of(request: Request, secret: str) -> str:
+    """This browser's stored identity (a keyed hash of its cookie, given on first contact)."""
     cookie = request.scope.get("state", {}).get("voter_cookie") or request.cookies.get(VOTER_COOKIE)
-    return browser_id(secret=settings.secret_key, cookie=cookie or "anonymous")
+    return browser_id(secret=secret, cookie=cookie or "anonymous")
+
+
+async def get_voter(request: Request, settings: SettingsDep) -> str:
+    """This browser's stored identity, for a route."""
+    return voter_of(request, settings.secret_key)
 
 
 VoterDep = Annotated[str, Depends(get_voter)]
