@@ -129,7 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.event_pages = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)
     app.state.question_lists = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)
     # the live list's "nothing changed" (204) from the version read less than a second ago
-    app.state.question_versions = RecentVersions(seconds=1.0)
+    app.state.question_versions = RecentVersions()
+    app.state.list_versions = RecentVersions()  # of the events, for / and /events
     app.state.list_pages = SharedPages(ttl=5.0, max_bytes=SHARED_PAGES_BYTES)  # / and /events
 
     # level 4, not 6: a few % more bytes, much less CPU a page (bench/README.md)

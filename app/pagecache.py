@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
+from time import monotonic
 from typing import Any
 from weakref import WeakSet
 
@@ -272,16 +273,23 @@ class SharedPages:
         self.bytes = 0
 
 
-class RecentVersions:
-    """The version of each event's questions as this worker last read it, trusted for
-    `seconds`: a phone that asks every 2 s then sees a change made on any worker within
-    2 + `seconds` s, and most of a room's polls and page loads are answered without reading
-    it. A commit on this worker (`follow`) forgets them all: its own changes show at once."""
+# how long a worker trusts a version it read (of an event's questions, of the event lists):
+# well inside the 3 s in which a change must show on every worker's pages
+VERSION_SECONDS = 1.0
 
-    def __init__(self, *, seconds: float, max_entries: int = 10_000) -> None:
+
+class RecentVersions:
+    """Versions (of an event's questions, of the event lists) as this worker last read them,
+    trusted for `seconds`: a phone that asks every 2 s then sees a change made on any worker
+    within 2 + `seconds` s, and most polls and page loads are answered without reading it. A
+    commit on this worker (`follow`) forgets them all: its own changes show at once."""
+
+    def __init__(self, *, seconds: float = VERSION_SECONDS, max_entries: int = 10_000) -> None:
         self.seconds = seconds
         self.max_entries = max_entries
-        self._known: dict[int, tuple[float, str]] = {}
+        self._known: dict[Hashable, tuple[float, str]] = {}
+        self._reading: dict[Hashable, asyncio.Future[str]] = {}
+        self._cleared = 0  # how many times it was cleared: a read begun before is not kept
         self._followed: WeakSet[Any] = WeakSet()
 
     def follow(self, engine: Any) -> None:
@@ -290,16 +298,37 @@ class RecentVersions:
             self._followed.add(engine)
             event.listen(engine, "commit", lambda _connection: self.clear())
 
-    def get(self, event_id: int) -> str | None:
-        known = self._known.get(event_id)
-        if known is None or time.monotonic() - known[0] >= self.seconds:
+    def get(self, key: Hashable) -> str | None:
+        known = self._known.get(key)
+        if known is None or monotonic() - known[0] >= self.seconds:
             return None
         return known[1]
 
-    def put(self, event_id: int, version: str) -> None:
+    def put(self, key: Hashable, version: str, *, read_at: float | None = None) -> None:
         if len(self._known) >= self.max_entries:
             self._known.clear()  # thousands of events asked for within seconds: start again
-        self._known[event_id] = (time.monotonic(), version)
+        self._known[key] = (monotonic() if read_at is None else read_at, version)
+
+    async def read(self, key: Hashable, read: Callable[[], Awaitable[str]]) -> str:
+        """The version under `key`, read by `read()` once it is too old: by one request, while
+        the others that want it then wait for that one."""
+        known = self.get(key)
+        if known is not None:
+            return known
+        reading = self._reading.get(key)
+        if reading is None:
+            reading = asyncio.ensure_future(self._read(key, read))
+            self._reading[key] = reading
+            reading.add_done_callback(lambda _done: self._reading.pop(key, None))
+        return await asyncio.shield(reading)
+
+    async def _read(self, key: Hashable, read: Callable[[], Awaitable[str]]) -> str:
+        read_at, cleared = monotonic(), self._cleared
+        version = await read()
+        if cleared == self._cleared:  # no commit meanwhile: it may be older than that commit
+            self.put(key, version, read_at=read_at)
+        return version
 
     def clear(self) -> None:
         self._known.clear()
+        self._cleared += 1

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from app import pagecache
 from app.config import Settings
 from app.db import Database
 from app.models import Event, EventCandidate, EventStatus, InvitationStatus, utcnow
@@ -33,7 +34,7 @@ TOKEN_IN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Clock:
-    """The clock by which a worker keeps the version of the events (event_list.monotonic)."""
+    """The clock by which a worker keeps the version of the events (pagecache.monotonic)."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -43,13 +44,13 @@ class Clock:
 
     def next_second(self) -> None:
         """As a visitor sees the list once the version is read again."""
-        self.now += event_list.VERSION_SECONDS
+        self.now += pagecache.VERSION_SECONDS
 
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     ticking = Clock()
-    monkeypatch.setattr(event_list, "monotonic", ticking)
+    monkeypatch.setattr(pagecache, "monotonic", ticking)
     return ticking
 
 

@@ -3,31 +3,27 @@ and the shared copies every anonymous visitor gets.
 
 A list is the same for every visitor who is not signed in but for the CSRF token, so it is
 rendered once per version of the events (services/events.py `list_version`) and kept in
-`app.state.list_pages` (app/pagecache.py). A worker reads the version at most once every
-`VERSION_SECONDS`, and again after any commit of its own, so a change to the events shows at
-once on the worker that made it and within that on the others; the names of places,
-organizations, elections and candidates the lists show may be as old as the cache's time to
-live.
+`app.state.list_pages` (app/pagecache.py). A worker reads the version at most once a second
+(`app.state.list_versions`, as the event page's) and again after any commit of its own, so a
+change to the events shows at once on the worker that made it and within the second on the
+others; the names of places, organizations, elections and candidates the lists show may be as
+old as the cache's time to live.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
-from weakref import WeakKeyDictionary, WeakSet, ref
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import i18n
 from app.db import Database
 from app.models import EventKind, utcnow
-from app.pagecache import SharedHtml
+from app.pagecache import RecentVersions, SharedHtml
 from app.services import events
 from app.services.events import EventFilters
 from app.templating import is_htmx, render, render_shared, shared_response
@@ -35,12 +31,6 @@ from app.templating import is_htmx, render, render_shared, shared_response
 # what a list's page shows, read in this session as of this moment
 ContextMaker = Callable[[AsyncSession, datetime], Awaitable[dict[str, Any]]]
 
-# well inside the 3 s in which a change must show on every worker's pages, and it spares the
-# busy lists a database round trip a request
-VERSION_SECONDS = 1.0
-_versions: WeakKeyDictionary[Database, tuple[float, str]] = WeakKeyDictionary()
-_watched: WeakSet[Database] = WeakSet()
-_reading: WeakKeyDictionary[Database, "asyncio.Future[str]"] = WeakKeyDictionary()
 
 PER_PAGE = 20
 
@@ -93,7 +83,9 @@ async def list_page(
         async with db.read() as session:
             context = await make_context(session, utcnow())
         return render(request, template, context, block=block, headers=headers)
-    version = await _version(db)
+    versions: RecentVersions = request.app.state.list_versions
+    versions.follow(db.engine.sync_engine)  # its own changes: at once
+    version = await versions.read("events", lambda: _read_version(db))
 
     async def render_page() -> SharedHtml:
         async with db.read() as session:  # as of now: never older than the version
@@ -107,35 +99,6 @@ async def list_page(
     return shared_response(request, page, None, headers=headers)
 
 
-async def _version(db: Database) -> str:
-    """The version of the events, read again once it is `VERSION_SECONDS` old (by one request
-    while the others that want it wait for that one)."""
-    held = _versions.get(db)
-    if held is not None and monotonic() - held[0] < VERSION_SECONDS:
-        return held[1]
-    reading = _reading.get(db)
-    if reading is None:
-        reading = asyncio.ensure_future(_read_version(db))
-        _reading[db] = reading
-        reading.add_done_callback(lambda _done: _reading.pop(db, None))
-    return await asyncio.shield(reading)
-
-
 async def _read_version(db: Database) -> str:
-    if db not in _watched:  # from now on, a commit of this worker's makes it read again
-        _watched.add(db)
-        event.listen(db.engine.sync_engine, "commit", _forget(ref(db)))
-    read_at = monotonic()
     async with db.snapshot() as connection:
-        version = await events.list_version(connection=connection, now=utcnow())
-    _versions[db] = (read_at, version)
-    return version
-
-
-def _forget(db: "ref[Database]") -> Callable[[Any], None]:
-    def forget(_connection: Any) -> None:
-        known = db()
-        if known is not None:
-            _versions.pop(known, None)
-
-    return forget
+        return await events.list_version(connection=connection, now=utcnow())
